@@ -1,0 +1,17 @@
+"""Test helpers: a local SageMaker endpoint that a real boto3 client can talk to.
+
+Standard library only (plus boto3 for the ready-made clients); nothing here is imported by
+``import sagemaker_presign``.
+"""
+
+from ._backend import Fault, NotebookInstance, RecordedRequest
+from ._local import DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY, LocalSageMaker
+
+__all__ = [
+    "DUMMY_ACCESS_KEY_ID",
+    "DUMMY_SECRET_ACCESS_KEY",
+    "Fault",
+    "LocalSageMaker",
+    "NotebookInstance",
+    "RecordedRequest",
+]

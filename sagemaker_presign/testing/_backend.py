@@ -1,0 +1,171 @@
+"""What LocalSageMaker knows: its notebook instances, the faults queued, the requests seen.
+
+Kept apart from the HTTP plumbing in ``_server.py`` so that each operation is a plain
+method from a JSON body to a JSON answer.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+JsonObject = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One request as LocalSageMaker received it."""
+
+    #: The operation from ``X-Amz-Target`` (``"CreatePresignedNotebookInstanceUrl"``).
+    operation: str
+    #: The JSON body, parsed; ``{}`` when it was not a JSON object.
+    body: Mapping[str, Any]
+    #: The request headers, names in lower case.
+    headers: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Fault:
+    """Something to go wrong with the next matching request, instead of the normal answer.
+
+    Build one with :meth:`LocalSageMaker.fail_next` and its siblings, or directly and pass it
+    to :meth:`LocalSageMaker.queue_fault`. ``delay`` is waited first; then, in this order, the
+    connection is dropped, ``body`` is sent raw, or ``error_code`` is answered; a fault with
+    only a delay answers normally after it.
+    """
+
+    #: The operation it applies to; None for whichever request comes next.
+    operation: str | None = None
+    #: Seconds to wait before answering.
+    delay: float = 0.0
+    #: Close the connection without answering.
+    drop: bool = False
+    #: A raw body to answer with (status ``status``), e.g. malformed JSON.
+    body: bytes | None = None
+    #: An error code to answer with, as ``__type``.
+    error_code: str | None = None
+    #: The HTTP status of an error or raw-body answer.
+    status: int = 400
+    #: The error message.
+    message: str = ""
+
+
+class ApiError(Exception):
+    """An error answer, as the JSON 1.1 protocol shapes it."""
+
+    def __init__(self, code: str, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+
+
+def record_not_found() -> ApiError:
+    # What SageMaker (and moto) answer for an unknown notebook instance name.
+    return ApiError("ValidationException", "RecordNotFound")
+
+
+@dataclass
+class NotebookInstance:
+    """A notebook instance as LocalSageMaker keeps it."""
+
+    name: str
+    status: str = "InService"
+    failure_reason: str | None = None
+    #: Issued URLs' tokens, newest last, so a test can check what was handed out.
+    issued_urls: list[str] = field(default_factory=list[str])
+
+
+class Backend:
+    """The state behind one LocalSageMaker; every method is safe to call from any thread."""
+
+    def __init__(self, region_name: str) -> None:
+        self.region_name = region_name
+        self._lock = threading.Lock()
+        self._instances: dict[str, NotebookInstance] = {}
+        self._faults: list[Fault] = []
+        self._requests: list[RecordedRequest] = []
+        self._operations: dict[str, Callable[[JsonObject], JsonObject]] = {
+            "CreatePresignedNotebookInstanceUrl": self._create_presigned_url,
+        }
+
+    # --- test-facing state ---
+
+    def add_instance(self, name: str, status: str) -> NotebookInstance:
+        with self._lock:
+            instance = NotebookInstance(name=name, status=status)
+            self._instances[name] = instance
+            return instance
+
+    def instance(self, name: str) -> NotebookInstance:
+        with self._lock:
+            try:
+                return self._instances[name]
+            except KeyError:
+                raise KeyError(f"no notebook instance {name!r} in LocalSageMaker") from None
+
+    def queue_fault(self, fault: Fault) -> None:
+        with self._lock:
+            self._faults.append(fault)
+
+    def clear_faults(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        with self._lock:
+            return list(self._requests)
+
+    def clear_requests(self) -> None:
+        with self._lock:
+            self._requests.clear()
+
+    # --- request-facing ---
+
+    def record(self, request: RecordedRequest) -> None:
+        with self._lock:
+            self._requests.append(request)
+
+    def take_fault(self, operation: str) -> Fault | None:
+        with self._lock:
+            for index, fault in enumerate(self._faults):
+                if fault.operation in (None, operation):
+                    return self._faults.pop(index)
+        return None
+
+    def handle(self, operation: str, body: JsonObject) -> JsonObject:
+        handler = self._operations.get(operation)
+        if handler is None:
+            raise ApiError("UnknownOperationException", f"Unknown operation {operation}")
+        return handler(body)
+
+    # --- operations ---
+
+    def _create_presigned_url(self, body: JsonObject) -> JsonObject:
+        name = body.get("NotebookInstanceName")
+        duration = body.get("SessionExpirationDurationInSeconds")
+        if not isinstance(name, str) or not name:
+            raise ApiError("ValidationException", "NotebookInstanceName is required")
+        if duration is not None and not (
+            isinstance(duration, int) and 1800 <= duration <= 43200
+        ):
+            raise ApiError(
+                "ValidationException",
+                f"1 validation error detected: Value '{duration}' at "
+                "'sessionExpirationDurationInSeconds' failed to satisfy constraint: "
+                "Member must have value between 1800 and 43200",
+            )
+        with self._lock:
+            instance = self._instances.get(name)
+            if instance is None:
+                raise record_not_found()
+            url = (
+                f"https://{name.lower()}.notebook.{self.region_name}.sagemaker.aws"
+                f"?authToken={secrets.token_urlsafe(48)}"
+            )
+            instance.issued_urls.append(url)
+        return {"AuthorizedUrl": url}

@@ -1,0 +1,177 @@
+"""LocalSageMaker: a real SageMaker endpoint on 127.0.0.1, for tests and offline demos."""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+from ._backend import Backend, Fault, NotebookInstance, RecordedRequest
+from ._server import make_server
+
+if TYPE_CHECKING:
+    from types import TracebackType
+
+    from botocore.client import BaseClient
+    from botocore.config import Config
+    from typing_extensions import Self
+
+    from .._client import PresignClient
+    from ._server import _Server
+
+#: The dummy credentials LocalSageMaker's clients sign with; it checks that a signature is
+#: there, not what it says.
+DUMMY_ACCESS_KEY_ID = "AKIDLOCALSAGEMAKER"
+DUMMY_SECRET_ACCESS_KEY = "local-sagemaker-secret"  # noqa: S105 - not a secret
+
+
+class LocalSageMaker:
+    """A SageMaker endpoint on a free port of 127.0.0.1 that an unmodified boto3 client can use.
+
+    It speaks AWS JSON 1.1, holds notebook instances, refuses unsigned requests, records every
+    request, and lets a test queue faults. Use it as a context manager::
+
+        with LocalSageMaker() as sagemaker:
+            sagemaker.add_notebook_instance("demo-nb")
+            url = sagemaker.client().create_presigned_url("demo-nb")
+    """
+
+    def __init__(self, region_name: str = "us-east-1", *, host: str = "127.0.0.1", port: int = 0):
+        self.region_name = region_name
+        self._address = (host, port)
+        self._backend = Backend(region_name)
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    # --- lifecycle ---
+
+    def start(self) -> Self:
+        """Bind and start serving in a background thread (``with`` does this for you)."""
+        if self._server is not None:
+            raise RuntimeError("LocalSageMaker is already running")
+        self._server = make_server(self._backend, *self._address)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"LocalSageMaker:{self._server.server_address[1]}",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and free the port."""
+        server, thread = self._server, self._thread
+        self._server = self._thread = None
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        if thread is not None:
+            thread.join()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def endpoint_url(self) -> str:
+        """``http://127.0.0.1:<port>``: pass it as a boto3 client's ``endpoint_url``."""
+        if self._server is None:
+            raise RuntimeError("LocalSageMaker is not running: use it in a with block or start()")
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    # --- notebook instances ---
+
+    def add_notebook_instance(self, name: str, status: str = "InService") -> NotebookInstance:
+        """Add (or replace) a notebook instance with this status."""
+        return self._backend.add_instance(name, status)
+
+    def notebook_instance(self, name: str) -> NotebookInstance:
+        """The notebook instance of that name (KeyError if there is none)."""
+        return self._backend.instance(name)
+
+    # --- the request log ---
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """Every request received so far, oldest first (a copy)."""
+        return self._backend.requests
+
+    def clear_requests(self) -> None:
+        """Forget the requests received so far."""
+        self._backend.clear_requests()
+
+    # --- faults ---
+
+    def queue_fault(self, fault: Fault, *, times: int = 1) -> None:
+        """Make the next *times* matching requests go wrong as *fault* says."""
+        for _ in range(times):
+            self._backend.queue_fault(fault)
+
+    def fail_next(
+        self,
+        error_code: str,
+        *,
+        status: int = 400,
+        message: str = "",
+        operation: str | None = None,
+        times: int = 1,
+    ) -> None:
+        """Answer the next *times* requests with this error code, HTTP status and message."""
+        fault = Fault(operation=operation, error_code=error_code, status=status, message=message)
+        self.queue_fault(fault, times=times)
+
+    def delay_next(self, seconds: float, *, operation: str | None = None, times: int = 1) -> None:
+        """Wait *seconds* before answering the next *times* requests."""
+        self.queue_fault(Fault(operation=operation, delay=seconds), times=times)
+
+    def drop_next(self, *, operation: str | None = None, times: int = 1) -> None:
+        """Close the connection without answering the next *times* requests."""
+        self.queue_fault(Fault(operation=operation, drop=True), times=times)
+
+    def respond_next(
+        self, body: bytes, *, status: int = 200, operation: str | None = None, times: int = 1
+    ) -> None:
+        """Answer the next *times* requests with this raw body, e.g. malformed JSON."""
+        self.queue_fault(Fault(operation=operation, body=body, status=status), times=times)
+
+    def clear_faults(self) -> None:
+        """Drop every fault still queued."""
+        self._backend.clear_faults()
+
+    # --- clients ---
+
+    def boto3_client(self, *, config: Config | None = None) -> BaseClient:
+        """A plain boto3 SageMaker client for this endpoint, signing with dummy credentials."""
+        import boto3
+
+        session = boto3.Session(
+            aws_access_key_id=DUMMY_ACCESS_KEY_ID,
+            aws_secret_access_key=DUMMY_SECRET_ACCESS_KEY,
+            region_name=self.region_name,
+        )
+        return session.client("sagemaker", endpoint_url=self.endpoint_url, config=config)
+
+    def client(self, *, config: Config | None = None) -> PresignClient:
+        """A ready PresignClient for this endpoint, signing with dummy credentials."""
+        import boto3
+
+        from .._client import PresignClient
+
+        session = boto3.Session(
+            aws_access_key_id=DUMMY_ACCESS_KEY_ID,
+            aws_secret_access_key=DUMMY_SECRET_ACCESS_KEY,
+            region_name=self.region_name,
+        )
+        return PresignClient(session=session, endpoint_url=self.endpoint_url, config=config)
+
+    def __repr__(self) -> str:
+        state = self.endpoint_url if self._server is not None else "stopped"
+        return f"LocalSageMaker(region_name={self.region_name!r}, {state})"

@@ -1,0 +1,118 @@
+"""The HTTP side of LocalSageMaker: AWS JSON 1.1 over a standard-library server on loopback."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import socket
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from ._backend import ApiError, Backend, JsonObject, RecordedRequest
+
+_TARGET_PREFIX = "SageMaker."
+_CONTENT_TYPE = "application/x-amz-json-1.1"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as botocore's connection pool expects
+    server: _Server
+    # An idle keep-alive connection gives up its thread after this many seconds.
+    timeout = 30
+
+    def setup(self) -> None:
+        super().setup()
+        # Without this, a response written as headers + body pays ~40 ms of delayed ACK per
+        # keep-alive request, and every warm measurement against this server is noise.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def do_POST(self) -> None:
+        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        target = self.headers.get("X-Amz-Target", "")
+        operation = target[len(_TARGET_PREFIX) :] if target.startswith(_TARGET_PREFIX) else target
+        body = _parse_object(raw)
+        backend = self.server.backend
+        backend.record(
+            RecordedRequest(
+                operation=operation,
+                body=body if body is not None else {},
+                headers={name.lower(): value for name, value in self.headers.items()},
+            )
+        )
+        fault = backend.take_fault(operation)
+        if fault is not None:
+            if fault.delay:
+                time.sleep(fault.delay)
+            if fault.drop:
+                self._drop()
+                return
+            if fault.body is not None:
+                self._send(fault.status, fault.body)
+                return
+            if fault.error_code is not None:
+                self._send_error(ApiError(fault.error_code, fault.message, fault.status))
+                return
+        try:
+            if not target.startswith(_TARGET_PREFIX):
+                raise ApiError("UnknownOperationException", f"Unknown target {target!r}")
+            if not self.headers.get("Authorization", "").startswith("AWS4-HMAC-SHA256 "):
+                raise ApiError("MissingAuthenticationTokenException", "Missing Authentication Token", 403)
+            if raw and body is None:
+                raise ApiError("SerializationException", "The request body is not a JSON object")
+            answer = backend.handle(operation, body or {})
+        except ApiError as error:
+            self._send_error(error)
+        else:
+            self._send(200, json.dumps(answer).encode())
+
+    def _send_error(self, error: ApiError) -> None:
+        payload = {"__type": error.code, "message": error.message}
+        self._send(error.status, json.dumps(payload).encode())
+
+    def _send(self, status: int, payload: bytes) -> None:
+        head = (
+            f"HTTP/1.1 {status} {self.responses.get(status, ('',))[0]}\r\n"
+            f"Content-Type: {_CONTENT_TYPE}\r\n"
+            f"Content-Length: {len(payload)}\r\n"
+            f"x-amzn-RequestId: {uuid.uuid4()}\r\n"
+            "\r\n"
+        ).encode("latin-1")
+        self.log_request(status, len(payload))
+        # One write for head and body: no small-packet stall even without TCP_NODELAY.
+        with contextlib.suppress(OSError):  # the client gave up (a read timeout, say)
+            self.wfile.write(head + payload)
+            self.wfile.flush()
+
+    def _drop(self) -> None:
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
+        """Stay quiet: a test's output is no place for an access log."""
+
+
+def _parse_object(raw: bytes) -> JsonObject | None:
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    # Bind fresh every time; a stale port from an earlier run must not be reused silently.
+    allow_reuse_address = False
+
+    def __init__(self, backend: Backend, host: str, port: int) -> None:
+        self.backend = backend
+        super().__init__((host, port), _Handler)
+
+
+def make_server(backend: Backend, host: str, port: int) -> _Server:
+    return _Server(backend, host, port)
