@@ -13,7 +13,17 @@ from collections.abc import Sequence
 from enum import IntEnum
 from typing import TYPE_CHECKING, TextIO
 
-from . import _exceptions as errors
+from ._exceptions import (
+    AccessDeniedError,
+    ConfigurationError,
+    CredentialsError,
+    InvalidParameterError,
+    NetworkError,
+    NotebookInstanceNotFoundError,
+    PresignError,
+    ServiceError,
+    UnexpectedResponseError,
+)
 from ._validation import validate_notebook_instance_name, validate_session_duration
 
 if TYPE_CHECKING:
@@ -44,15 +54,15 @@ class ExitCode(IntEnum):
 
 
 #: Our exceptions -> exit codes; the raised exception's most specific class listed wins.
-_EXIT_CODES: dict[type[errors.PresignError], ExitCode] = {
-    errors.InvalidParameterError: ExitCode.USAGE,
-    errors.NotebookInstanceNotFoundError: ExitCode.NOT_FOUND,
-    errors.CredentialsError: ExitCode.AUTH,
-    errors.AccessDeniedError: ExitCode.AUTH,
-    errors.ServiceError: ExitCode.SERVICE,
-    errors.NetworkError: ExitCode.SERVICE,
-    errors.UnexpectedResponseError: ExitCode.SERVICE,
-    errors.ConfigurationError: ExitCode.CONFIGURATION,
+_EXIT_CODES: dict[type[PresignError], ExitCode] = {
+    InvalidParameterError: ExitCode.USAGE,
+    NotebookInstanceNotFoundError: ExitCode.NOT_FOUND,
+    CredentialsError: ExitCode.AUTH,
+    AccessDeniedError: ExitCode.AUTH,
+    ServiceError: ExitCode.SERVICE,
+    NetworkError: ExitCode.SERVICE,
+    UnexpectedResponseError: ExitCode.SERVICE,
+    ConfigurationError: ExitCode.CONFIGURATION,
 }
 
 _DURATION = re.compile(r"(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?")
@@ -94,7 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="Jupyter session length, 30m to 12h: 3600, 90m, 2h (default: the service's, 12h)",
     )
     parser.add_argument("--region", help="AWS region (default: AWS_REGION or the profile's)")
-    parser.add_argument("--profile", help="AWS profile from the shared config (default: AWS_PROFILE)")
+    parser.add_argument(
+        "--profile", help="AWS profile from the shared config (default: AWS_PROFILE)"
+    )
     parser.add_argument("--endpoint-url", metavar="URL", help="send requests to this endpoint")
     parser.add_argument(
         "--json",
@@ -116,7 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result = _run(parser, args)
         _print_result(result, as_json=args.json, out=sys.stdout)
-    except errors.PresignError as exc:
+    except PresignError as exc:
         return _fail(str(exc), _exit_code(exc))
     except KeyboardInterrupt:
         return _fail("interrupted", ExitCode.INTERRUPTED)
@@ -131,7 +143,11 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Presigned
     name = validate_notebook_instance_name(args.name)
     seconds = validate_session_duration(args.duration)
     if args.local:
-        clashing = [flag for flag, value in (("--profile", args.profile), ("--endpoint-url", args.endpoint_url)) if value]
+        clashing = [
+            flag
+            for flag, value in (("--profile", args.profile), ("--endpoint-url", args.endpoint_url))
+            if value
+        ]
         if clashing:
             parser.error(f"--local cannot be combined with {' or '.join(clashing)}")
         return _run_local(name, seconds, args.region or "us-east-1")
@@ -172,7 +188,7 @@ def _print_result(result: PresignedNotebookUrl, *, as_json: bool, out: TextIO) -
     out.flush()
 
 
-def _exit_code(exc: errors.PresignError) -> ExitCode:
+def _exit_code(exc: PresignError) -> ExitCode:
     return next(
         (_EXIT_CODES[klass] for klass in type(exc).__mro__ if klass in _EXIT_CODES),
         ExitCode.FAILURE,

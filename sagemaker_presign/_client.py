@@ -7,11 +7,11 @@ import os
 import threading
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
-from ._exceptions import ConfigurationError, UnexpectedResponseError, translate
-from ._result import PresignedNotebookUrl, _now
+from ._exceptions import ConfigurationError, UnexpectedResponseError, is_translatable, translate
+from ._result import PresignedNotebookUrl, utc_now
 from ._validation import validate_notebook_instance_name, validate_session_duration
 
 if TYPE_CHECKING:
@@ -98,7 +98,7 @@ class PresignClient:
             params["SessionExpirationDurationInSeconds"] = seconds
         # Read before sending: the service issues the URL later than this, retries included,
         # so expires_at can only err on the early side.
-        issued_at = _now()
+        issued_at = utc_now()
         response = self._call("create_presigned_notebook_instance_url", name, params)
         url = _authorized_url(response, name)
         result = PresignedNotebookUrl(
@@ -116,11 +116,11 @@ class PresignClient:
 
     def _call(self, method: str, name: str, params: Mapping[str, Any]) -> Any:
         """Make one API call, turning botocore's errors into ours."""
-        from botocore.exceptions import BotoCoreError, ClientError
-
         try:
             return getattr(self._client, method)(**params)
-        except (BotoCoreError, ClientError) as exc:
+        except Exception as exc:
+            if not is_translatable(exc):
+                raise
             raise translate(exc, notebook_instance_name=name) from exc
 
     def close(self) -> None:
@@ -148,7 +148,10 @@ class PresignClient:
 
 def _authorized_url(response: Any, name: str) -> str:
     """Return the response's AuthorizedUrl, or raise if it is not a usable https URL."""
-    url = response.get("AuthorizedUrl") if isinstance(response, Mapping) else None
+    fields: Mapping[str, object] = (
+        cast("Mapping[str, object]", response) if isinstance(response, Mapping) else {}
+    )
+    url = fields.get("AuthorizedUrl")
     problem = None
     if url is None:
         problem = "has no AuthorizedUrl"
@@ -203,7 +206,13 @@ def _build_client(
     try:
         if session is None:
             session = boto3.Session(region_name=region_name, profile_name=profile_name)
-        return session.client(
+        # The stubs say str, but it is None when nothing configures a region.
+        session_region = cast("str | None", session.region_name)
+        if region_name is None and session_region is None:
+            # botocore reads only AWS_DEFAULT_REGION; the other AWS SDKs and CLI v2 also read
+            # AWS_REGION, and users expect it to work here too.
+            region_name = os.environ.get("AWS_REGION") or None
+        return session.client(  # pyright: ignore[reportUnknownMemberType]
             "sagemaker",
             region_name=region_name,
             endpoint_url=endpoint_url,
@@ -269,4 +278,4 @@ def create_presigned_url(
         presigner = client if isinstance(client, PresignClient) else PresignClient(client)
     else:
         presigner = _shared_client(region_name, profile_name, endpoint_url)
-    return presigner._presign(name, seconds)  # noqa: SLF001 - same module family, validated above
+    return presigner.create_presigned_url(name, session_duration=seconds)

@@ -212,8 +212,28 @@ _SOURCE_IP_HINT = (
 )
 
 
+def is_translatable(exc: BaseException) -> bool:
+    """True for botocore's own errors, and for crashes of its response parser on a bad body."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    return isinstance(exc, (BotoCoreError, ClientError)) or _raised_by_response_parser(exc)
+
+
+def _raised_by_response_parser(exc: BaseException) -> bool:
+    # botocore's parser does not guard against every body: a JSON array where an object
+    # belongs ends in an AttributeError deep inside botocore.parsers.
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return (
+        isinstance(exc, Exception)
+        and tb is not None
+        and tb.tb_frame.f_globals.get("__name__") == "botocore.parsers"
+    )
+
+
 def translate(exc: Exception, *, notebook_instance_name: str | None = None) -> PresignError:
-    """Return our error for a botocore exception (or anything else) raised by a call.
+    """Return our error for an exception that :func:`is_translatable` accepts.
 
     The caller raises the result ``from exc``, which keeps botocore's error as ``__cause__``.
     """
@@ -221,6 +241,12 @@ def translate(exc: Exception, *, notebook_instance_name: str | None = None) -> P
 
     if isinstance(exc, ClientError):
         return _translate_client_error(exc, notebook_instance_name)
+    if _raised_by_response_parser(exc):
+        return UnexpectedResponseError(
+            f"SageMaker's answer could not be read: botocore's parser failed "
+            f"({type(exc).__name__})",
+            notebook_instance_name=notebook_instance_name,
+        )
     cls = next(
         (
             _BOTOCORE_EXCEPTIONS[klass.__name__]
@@ -269,7 +295,10 @@ def _translate_client_error(exc: Any, notebook_instance_name: str | None) -> Ser
     operation = getattr(exc, "operation_name", None) or "the SageMaker call"
     about = f" for notebook instance {notebook_instance_name!r}" if notebook_instance_name else ""
     if cls is NotebookInstanceNotFoundError:
-        head = f"notebook instance {notebook_instance_name!r} does not exist in this account and region"
+        head = (
+            f"notebook instance {notebook_instance_name!r} does not exist "
+            "in this account and region"
+        )
     elif cls is AccessDeniedError:
         head = f"access denied to {operation}{about}; {_SOURCE_IP_HINT}"
     elif cls is CredentialsRejectedError:
@@ -282,7 +311,11 @@ def _translate_client_error(exc: Any, notebook_instance_name: str | None) -> Ser
         head = f"SageMaker refused {operation}{about}"
     details = ", ".join(
         part
-        for part in (code, f"HTTP {http_status}" if http_status else "", f"request ID {request_id}" if request_id else "")
+        for part in (
+            code,
+            f"HTTP {http_status}" if http_status else "",
+            f"request ID {request_id}" if request_id else "",
+        )
         if part
     )
     tail = f": {service_message}" if service_message else ""

@@ -13,7 +13,7 @@ from ._redact import redact_url
 _ZERO = timedelta(0)
 
 
-def _now() -> datetime:
+def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
@@ -48,12 +48,12 @@ class PresignedNotebookUrl:
     @property
     def is_stale(self) -> bool:
         """True once the URL's five minutes are over."""
-        return _now() >= self.expires_at
+        return utc_now() >= self.expires_at
 
     @property
     def time_remaining(self) -> timedelta:
         """How long the URL still works; ``timedelta(0)`` once stale, never negative."""
-        return max(self.expires_at - _now(), _ZERO)
+        return max(self.expires_at - utc_now(), _ZERO)
 
     @property
     def host(self) -> str:
@@ -71,7 +71,7 @@ class PresignedNotebookUrl:
         """
         if margin < _ZERO:
             raise ValueError("margin must not be negative")
-        now = _now()
+        now = utc_now()
         if now + margin >= self.expires_at:
             late = now - self.expires_at
             when = f"expired {late} ago" if late >= _ZERO else f"expires in {-late}"

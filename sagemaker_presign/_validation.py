@@ -25,7 +25,7 @@ def validate_notebook_instance_name(name: str) -> str:
         TypeError: *name* is not a str.
         InvalidNotebookInstanceNameError: the message names the rule that was broken.
     """
-    if not isinstance(name, str):
+    if not isinstance(name, str):  # pyright: ignore[reportUnnecessaryIsInstance]
         raise TypeError(f"notebook instance name must be a str, not {type(name).__name__}")
     rule = _broken_name_rule(name)
     if rule is not None:
@@ -66,7 +66,7 @@ def validate_session_duration(duration: int | timedelta | None) -> int | None:
     if duration is None:
         return None
     # bool is an int subclass: True would silently mean one second.
-    if isinstance(duration, bool) or not isinstance(duration, (int, timedelta)):
+    if isinstance(duration, bool) or not isinstance(duration, (int, timedelta)):  # pyright: ignore[reportUnnecessaryIsInstance]
         raise TypeError(
             "session duration must be an int number of seconds or a timedelta, "
             f"not {type(duration).__name__}"

@@ -10,6 +10,7 @@ import secrets
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 JsonObject = dict[str, Any]
@@ -25,6 +26,10 @@ class RecordedRequest:
     body: Mapping[str, Any]
     #: The request headers, names in lower case.
     headers: Mapping[str, str]
+    #: When the request arrived (timezone-aware UTC).
+    received_at: datetime
+    #: The client's TCP port: the same port on two requests means one kept-alive connection.
+    client_port: int
 
 
 @dataclass(frozen=True)
@@ -150,9 +155,7 @@ class Backend:
         duration = body.get("SessionExpirationDurationInSeconds")
         if not isinstance(name, str) or not name:
             raise ApiError("ValidationException", "NotebookInstanceName is required")
-        if duration is not None and not (
-            isinstance(duration, int) and 1800 <= duration <= 43200
-        ):
+        if duration is not None and not (isinstance(duration, int) and 1800 <= duration <= 43200):
             raise ApiError(
                 "ValidationException",
                 f"1 validation error detected: Value '{duration}' at "

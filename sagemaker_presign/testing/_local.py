@@ -11,12 +11,14 @@ from ._server import make_server
 if TYPE_CHECKING:
     from types import TracebackType
 
+    import boto3
     from botocore.client import BaseClient
     from botocore.config import Config
     from typing_extensions import Self
 
-    from .._client import PresignClient
-    from ._server import _Server
+    from sagemaker_presign._client import PresignClient
+
+    from ._server import LocalServer
 
 #: The dummy credentials LocalSageMaker's clients sign with; it checks that a signature is
 #: there, not what it says.
@@ -39,7 +41,7 @@ class LocalSageMaker:
         self.region_name = region_name
         self._address = (host, port)
         self._backend = Backend(region_name)
-        self._server: _Server | None = None
+        self._server: LocalServer | None = None
         self._thread: threading.Thread | None = None
 
     # --- lifecycle ---
@@ -148,29 +150,30 @@ class LocalSageMaker:
 
     # --- clients ---
 
-    def boto3_client(self, *, config: Config | None = None) -> BaseClient:
-        """A plain boto3 SageMaker client for this endpoint, signing with dummy credentials."""
+    def boto3_session(self) -> boto3.Session:
+        """A boto3 session in this endpoint's region with the dummy credentials."""
         import boto3
 
-        session = boto3.Session(
+        return boto3.Session(
             aws_access_key_id=DUMMY_ACCESS_KEY_ID,
             aws_secret_access_key=DUMMY_SECRET_ACCESS_KEY,
             region_name=self.region_name,
         )
-        return session.client("sagemaker", endpoint_url=self.endpoint_url, config=config)
+
+    def boto3_client(self, *, config: Config | None = None) -> BaseClient:
+        """A plain boto3 SageMaker client for this endpoint, signing with dummy credentials."""
+        session = self.boto3_session()
+        return session.client(  # pyright: ignore[reportUnknownMemberType]
+            "sagemaker", endpoint_url=self.endpoint_url, config=config
+        )
 
     def client(self, *, config: Config | None = None) -> PresignClient:
         """A ready PresignClient for this endpoint, signing with dummy credentials."""
-        import boto3
+        from sagemaker_presign._client import PresignClient
 
-        from .._client import PresignClient
-
-        session = boto3.Session(
-            aws_access_key_id=DUMMY_ACCESS_KEY_ID,
-            aws_secret_access_key=DUMMY_SECRET_ACCESS_KEY,
-            region_name=self.region_name,
+        return PresignClient(
+            session=self.boto3_session(), endpoint_url=self.endpoint_url, config=config
         )
-        return PresignClient(session=session, endpoint_url=self.endpoint_url, config=config)
 
     def __repr__(self) -> str:
         state = self.endpoint_url if self._server is not None else "stopped"

@@ -7,8 +7,9 @@ import json
 import socket
 import time
 import uuid
+from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, cast
 
 from ._backend import ApiError, Backend, JsonObject, RecordedRequest
 
@@ -18,7 +19,6 @@ _CONTENT_TYPE = "application/x-amz-json-1.1"
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as botocore's connection pool expects
-    server: _Server
     # An idle keep-alive connection gives up its thread after this many seconds.
     timeout = 30
 
@@ -33,12 +33,14 @@ class _Handler(BaseHTTPRequestHandler):
         target = self.headers.get("X-Amz-Target", "")
         operation = target[len(_TARGET_PREFIX) :] if target.startswith(_TARGET_PREFIX) else target
         body = _parse_object(raw)
-        backend = self.server.backend
+        backend = cast("LocalServer", self.server).backend
         backend.record(
             RecordedRequest(
                 operation=operation,
                 body=body if body is not None else {},
                 headers={name.lower(): value for name, value in self.headers.items()},
+                received_at=datetime.now(timezone.utc),
+                client_port=self.client_address[1],
             )
         )
         fault = backend.take_fault(operation)
@@ -58,7 +60,9 @@ class _Handler(BaseHTTPRequestHandler):
             if not target.startswith(_TARGET_PREFIX):
                 raise ApiError("UnknownOperationException", f"Unknown target {target!r}")
             if not self.headers.get("Authorization", "").startswith("AWS4-HMAC-SHA256 "):
-                raise ApiError("MissingAuthenticationTokenException", "Missing Authentication Token", 403)
+                raise ApiError(
+                    "MissingAuthenticationTokenException", "Missing Authentication Token", 403
+                )
             if raw and body is None:
                 raise ApiError("SerializationException", "The request body is not a JSON object")
             answer = backend.handle(operation, body or {})
@@ -90,7 +94,7 @@ class _Handler(BaseHTTPRequestHandler):
         with contextlib.suppress(OSError):
             self.connection.shutdown(socket.SHUT_RDWR)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
+    def log_message(self, format: str, *args: Any) -> None:
         """Stay quiet: a test's output is no place for an access log."""
 
 
@@ -101,11 +105,13 @@ def _parse_object(raw: bytes) -> JsonObject | None:
         value = json.loads(raw)
     except ValueError:
         return None
-    return value if isinstance(value, dict) else None
+    return cast("JsonObject", value) if isinstance(value, dict) else None
 
 
-class _Server(ThreadingHTTPServer):
+class LocalServer(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's default backlog of 5 resets connections when many threads connect at once.
+    request_queue_size = 128
     # Bind fresh every time; a stale port from an earlier run must not be reused silently.
     allow_reuse_address = False
 
@@ -114,5 +120,5 @@ class _Server(ThreadingHTTPServer):
         super().__init__((host, port), _Handler)
 
 
-def make_server(backend: Backend, host: str, port: int) -> _Server:
-    return _Server(backend, host, port)
+def make_server(backend: Backend, host: str, port: int) -> LocalServer:
+    return LocalServer(backend, host, port)
