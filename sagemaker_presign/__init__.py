@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ._client import PresignClient, create_presigned_url
+from ._client import PresignClient
 from ._constants import (
     DEFAULT_SESSION_DURATION,
     MAX_SESSION_DURATION,
@@ -24,15 +24,21 @@ from ._exceptions import (
     InvalidParameterError,
     InvalidSessionDurationError,
     NetworkError,
+    NotebookInstanceFailedError,
     NotebookInstanceNotFoundError,
+    NotebookInstanceNotInServiceError,
     PresignedUrlExpiredError,
     PresignError,
+    ResourceLimitExceededError,
     ServiceError,
     ServiceUnavailableError,
     ThrottlingError,
     UnexpectedResponseError,
+    WaitTimeoutError,
 )
 from ._result import PresignedNotebookUrl
+from ._shortcut import create_presigned_url
+from ._status import NotebookInstanceStatus
 from ._validation import validate_notebook_instance_name, validate_session_duration
 
 __all__ = [
@@ -48,15 +54,20 @@ __all__ = [
     "InvalidParameterError",
     "InvalidSessionDurationError",
     "NetworkError",
+    "NotebookInstanceFailedError",
     "NotebookInstanceNotFoundError",
+    "NotebookInstanceNotInServiceError",
+    "NotebookInstanceStatus",
     "PresignClient",
     "PresignError",
     "PresignedNotebookUrl",
     "PresignedUrlExpiredError",
+    "ResourceLimitExceededError",
     "ServiceError",
     "ServiceUnavailableError",
     "ThrottlingError",
     "UnexpectedResponseError",
+    "WaitTimeoutError",
     "__version__",
     "create_presigned_url",
     "validate_notebook_instance_name",

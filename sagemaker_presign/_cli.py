@@ -9,7 +9,10 @@ import argparse
 import json
 import re
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Generator, Sequence
+from contextlib import contextmanager
+from datetime import timedelta
 from enum import IntEnum
 from typing import TYPE_CHECKING, TextIO
 
@@ -19,11 +22,16 @@ from ._exceptions import (
     CredentialsError,
     InvalidParameterError,
     NetworkError,
+    NotebookInstanceFailedError,
     NotebookInstanceNotFoundError,
+    NotebookInstanceNotInServiceError,
     PresignError,
     ServiceError,
     UnexpectedResponseError,
+    WaitTimeoutError,
 )
+from ._lifecycle import DEFAULT_POLL_INTERVAL, DEFAULT_TIMEOUT
+from ._progress import Progress
 from ._validation import validate_notebook_instance_name, validate_session_duration
 
 if TYPE_CHECKING:
@@ -31,6 +39,7 @@ if TYPE_CHECKING:
     from ._result import PresignedNotebookUrl
 
 PROG = "sagemaker-presign"
+LOCAL_POLL_INTERVAL = timedelta(seconds=0.5)
 
 
 class ExitCode(IntEnum):
@@ -49,6 +58,12 @@ class ExitCode(IntEnum):
     SERVICE = 5
     #: No region, an unknown profile or a bad endpoint URL.
     CONFIGURATION = 6
+    #: The instance is Stopped (and --start was not given) or being deleted.
+    NOT_IN_SERVICE = 7
+    #: The instance is Failed.
+    INSTANCE_FAILED = 8
+    #: The instance was not InService before --timeout.
+    TIMED_OUT = 9
     #: Interrupted (Ctrl-C).
     INTERRUPTED = 130
 
@@ -63,6 +78,9 @@ _EXIT_CODES: dict[type[PresignError], ExitCode] = {
     NetworkError: ExitCode.SERVICE,
     UnexpectedResponseError: ExitCode.SERVICE,
     ConfigurationError: ExitCode.CONFIGURATION,
+    NotebookInstanceNotInServiceError: ExitCode.NOT_IN_SERVICE,
+    NotebookInstanceFailedError: ExitCode.INSTANCE_FAILED,
+    WaitTimeoutError: ExitCode.TIMED_OUT,
 }
 
 _DURATION = re.compile(r"(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?")
@@ -93,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
             "exit codes: 0 ok, 1 other failure, 2 invalid arguments (nothing sent), "
             "3 notebook instance not found, 4 credentials or access denied, "
             "5 throttling/network/service failure, 6 configuration (region, profile, endpoint), "
-            "130 interrupted"
+            "7 instance not in service, 8 instance failed, 9 timed out waiting, 130 interrupted"
         ),
     )
     parser.add_argument("name", metavar="NAME", help="the notebook instance's name")
@@ -115,6 +133,33 @@ def build_parser() -> argparse.ArgumentParser:
         "session_duration_seconds",
     )
     parser.add_argument(
+        "--wait", action="store_true", help="wait until the instance is InService before presigning"
+    )
+    parser.add_argument(
+        "--start", action="store_true", help="start the instance if it is Stopped (implies --wait)"
+    )
+    parser.add_argument(
+        "--timeout",
+        type=parse_duration,
+        metavar="D",
+        help="give up waiting after D: 15m, 1h, 900 (default: 20m)",
+    )
+    parser.add_argument(
+        "--poll-interval",
+        type=parse_duration,
+        metavar="D",
+        help="how often to check the status while waiting (default: 10s)",
+    )
+    parser.add_argument(
+        "--open", action="store_true", help="open the URL in the default web browser"
+    )
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print neither the URL nor progress (errors still go to stderr)",
+    )
+    parser.add_argument(
         "--local",
         action="store_true",
         help="run offline against a LocalSageMaker on 127.0.0.1 holding NAME (a demo)",
@@ -125,23 +170,42 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    _check_combinations(parser, args)
+    progress = None
+    if not (args.json or args.quiet):
+        progress = Progress(sys.stderr, args.name, tty=sys.stderr.isatty())
     try:
-        result = _run(parser, args)
-        _print_result(result, as_json=args.json, out=sys.stdout)
+        result = _run(args, progress)
     except PresignError as exc:
-        return _fail(str(exc), _exit_code(exc))
+        return _fail(str(exc), _exit_code(exc), progress)
     except KeyboardInterrupt:
-        return _fail("interrupted", ExitCode.INTERRUPTED)
+        return _fail("interrupted", ExitCode.INTERRUPTED, progress)
+    if progress is not None:
+        progress.close()
+    try:
+        if not args.quiet:
+            _print_result(result, as_json=args.json, out=sys.stdout)
     except BrokenPipeError:
         # The reader went away (``| head``); nothing left to say to it.
         sys.stderr.close()
         return ExitCode.FAILURE
+    if args.open:
+        _open_in_browser(result)
     return ExitCode.OK
 
 
-def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> PresignedNotebookUrl:
-    name = validate_notebook_instance_name(args.name)
-    seconds = validate_session_duration(args.duration)
+def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Refuse flags that contradict each other, before anything happens (exit code 2)."""
+    args.wait = args.wait or args.start
+    if not args.wait:
+        for flag, value in (("--timeout", args.timeout), ("--poll-interval", args.poll_interval)):
+            if value is not None:
+                parser.error(f"{flag} only applies with --wait or --start")
+    for flag, value in (("--timeout", args.timeout), ("--poll-interval", args.poll_interval)):
+        if value == 0:
+            parser.error(f"{flag} must be longer than 0 seconds")
+    if args.quiet and args.json:
+        parser.error("--quiet and --json contradict each other")
     if args.local:
         clashing = [
             flag
@@ -150,26 +214,56 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Presigned
         ]
         if clashing:
             parser.error(f"--local cannot be combined with {' or '.join(clashing)}")
-        return _run_local(name, seconds, args.region or "us-east-1")
-    client = _make_client(args)
-    return client.create_presigned_url(name, session_duration=seconds)
 
 
-def _make_client(args: argparse.Namespace) -> PresignClient:
-    from ._client import PresignClient
+def _run(args: argparse.Namespace, progress: Progress | None) -> PresignedNotebookUrl:
+    name = validate_notebook_instance_name(args.name)
+    seconds = validate_session_duration(args.duration)
+    with _client_for(args, name) as (client, default_poll_interval):
+        if args.wait:
+            poll_interval = default_poll_interval
+            if args.poll_interval is not None:
+                poll_interval = timedelta(seconds=args.poll_interval)
+            client.wait_until_in_service(
+                name,
+                start=args.start,
+                timeout=DEFAULT_TIMEOUT
+                if args.timeout is None
+                else timedelta(seconds=args.timeout),
+                poll_interval=poll_interval,
+                on_status=None if progress is None else progress.on_status,
+                sleep=time.sleep if progress is None else progress.sleep,
+            )
+        return client.create_presigned_url(name, session_duration=seconds)
 
-    return PresignClient(
-        region_name=args.region, profile_name=args.profile, endpoint_url=args.endpoint_url
-    )
 
+@contextmanager
+def _client_for(
+    args: argparse.Namespace, name: str
+) -> Generator[tuple[PresignClient, timedelta], None, None]:
+    """The client to use, and the poll interval that suits it."""
+    if not args.local:
+        from ._client import PresignClient
 
-def _run_local(name: str, seconds: int | None, region: str) -> PresignedNotebookUrl:
+        with PresignClient(
+            region_name=args.region, profile_name=args.profile, endpoint_url=args.endpoint_url
+        ) as client:
+            yield client, DEFAULT_POLL_INTERVAL
+        return
     from .testing import LocalSageMaker
 
-    with LocalSageMaker(region_name=region) as sagemaker:
-        sagemaker.add_notebook_instance(name)
+    # Quick transitions and polls, so the demo shows Stopped -> Pending -> InService in seconds.
+    with LocalSageMaker(region_name=args.region or "us-east-1", transition_polls=3) as sagemaker:
+        sagemaker.add_notebook_instance(name, status="Stopped" if args.start else "InService")
         with sagemaker.client() as client:
-            return client.create_presigned_url(name, session_duration=seconds)
+            yield client, LOCAL_POLL_INTERVAL
+
+
+def _open_in_browser(result: PresignedNotebookUrl) -> None:
+    import webbrowser
+
+    if not webbrowser.open(result.url):
+        sys.stderr.write(f"{PROG}: warning: no web browser could be opened\n")
 
 
 def _print_result(result: PresignedNotebookUrl, *, as_json: bool, out: TextIO) -> None:
@@ -195,7 +289,9 @@ def _exit_code(exc: PresignError) -> ExitCode:
     )
 
 
-def _fail(message: str, code: ExitCode) -> int:
+def _fail(message: str, code: ExitCode, progress: Progress | None) -> int:
+    if progress is not None:
+        progress.close()
     # One line, whatever the message held.
     sys.stderr.write(f"{PROG}: error: {' '.join(message.split())}\n")
     return code

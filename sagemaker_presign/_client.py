@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, cast
-from urllib.parse import urlsplit
 
-from ._exceptions import ConfigurationError, UnexpectedResponseError, is_translatable, translate
+from ._exceptions import ConfigurationError, ServiceError, is_translatable, translate
+from ._lifecycle import DEFAULT_POLL_INTERVAL, DEFAULT_TIMEOUT, Waiter
+from ._responses import authorized_url, described_status
 from ._result import PresignedNotebookUrl, utc_now
+from ._status import NotebookInstanceStatus
 from ._validation import validate_notebook_instance_name, validate_session_duration
 
 if TYPE_CHECKING:
@@ -22,7 +24,7 @@ if TYPE_CHECKING:
     from botocore.config import Config
     from typing_extensions import Self
 
-__all__ = ["PresignClient", "create_presigned_url"]
+__all__ = ["PresignClient"]
 
 logger = logging.getLogger("sagemaker_presign")
 
@@ -100,7 +102,7 @@ class PresignClient:
         # so expires_at can only err on the early side.
         issued_at = utc_now()
         response = self._call("create_presigned_notebook_instance_url", name, params)
-        url = _authorized_url(response, name)
+        url = authorized_url(response, name)
         result = PresignedNotebookUrl(
             url=url,
             notebook_instance_name=name,
@@ -113,6 +115,71 @@ class PresignClient:
             result.expires_at.isoformat(),
         )
         return result
+
+    def get_status(self, notebook_instance_name: str) -> NotebookInstanceStatus:
+        """Return the instance's status (DescribeNotebookInstance), checked and translated."""
+        name = validate_notebook_instance_name(notebook_instance_name)
+        return self._describe(name)[0]
+
+    def wait_until_in_service(
+        self,
+        notebook_instance_name: str,
+        *,
+        start: bool = False,
+        timeout: timedelta = DEFAULT_TIMEOUT,
+        poll_interval: timedelta = DEFAULT_POLL_INTERVAL,
+        on_status: Callable[[NotebookInstanceStatus], object] | None = None,
+        sleep: Callable[[float], object] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> NotebookInstanceStatus:
+        """Wait until the instance is InService, starting it if *start* and it is Stopped.
+
+        Polls DescribeNotebookInstance every *poll_interval*: an instance already InService
+        costs one request and no sleep. Stopping is waited out; Pending, Updating, maintenance
+        and statuses this version does not know keep it polling. *on_status* is called with
+        each new status, the first included. *sleep* and *clock* (a monotonic clock) can be
+        replaced, e.g. to drive the wait from tests or a progress display.
+
+        Raises:
+            NotebookInstanceNotInServiceError: Stopped and not *start*, or Deleting.
+            NotebookInstanceFailedError: Failed; ``failure_reason`` says why.
+            ResourceLimitExceededError: the start would exceed an account quota.
+            WaitTimeoutError: not InService within *timeout*.
+        """
+        name = validate_notebook_instance_name(notebook_instance_name)
+        waiter = Waiter(
+            name,
+            start=start,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            on_status=on_status,
+            now=clock(),
+        )
+        while True:
+            status, reason = self._describe(name)
+            step = waiter.observe(status, reason, clock())
+            if step.sleep is None:
+                return status
+            if step.start:
+                self._start(name)
+            sleep(step.sleep)
+
+    def _describe(self, name: str) -> tuple[NotebookInstanceStatus, str | None]:
+        response = self._call("describe_notebook_instance", name, {"NotebookInstanceName": name})
+        return described_status(response, name)
+
+    def _start(self, name: str) -> None:
+        try:
+            self._call("start_notebook_instance", name, {"NotebookInstanceName": name})
+        except ServiceError as error:
+            # Someone else started it between our describe and our start: the service says
+            # it is no longer Stopped. The next describe shows where it is.
+            if type(error) is not ServiceError or error.code not in (
+                "ValidationException",
+                "ValidationError",
+            ):
+                raise
+            logger.debug("start of %r raced with another actor: %s", name, error)
 
     def _call(self, method: str, name: str, params: Mapping[str, Any]) -> Any:
         """Make one API call, turning botocore's errors into ours."""
@@ -144,41 +211,6 @@ class PresignClient:
         region = getattr(meta, "region_name", None)
         endpoint = getattr(meta, "endpoint_url", None)
         return f"{type(self).__name__}(region_name={region!r}, endpoint_url={endpoint!r})"
-
-
-def _authorized_url(response: Any, name: str) -> str:
-    """Return the response's AuthorizedUrl, or raise if it is not a usable https URL."""
-    fields: Mapping[str, object] = (
-        cast("Mapping[str, object]", response) if isinstance(response, Mapping) else {}
-    )
-    url = fields.get("AuthorizedUrl")
-    problem = None
-    if url is None:
-        problem = "has no AuthorizedUrl"
-    elif not isinstance(url, str):
-        problem = f"has an AuthorizedUrl that is a {type(url).__name__}, not a string"
-    elif not url.strip():
-        problem = "has an empty AuthorizedUrl"
-    else:
-        try:
-            parts = urlsplit(url)
-            host = parts.hostname
-        except ValueError:
-            parts, host = None, None
-        if parts is None:
-            problem = "has an AuthorizedUrl that is not a URL"
-        elif parts.scheme != "https":
-            problem = f"has an AuthorizedUrl whose scheme is {parts.scheme!r}, not 'https'"
-        elif not host:
-            problem = "has an AuthorizedUrl without a host"
-    if problem is not None:
-        raise UnexpectedResponseError(
-            f"SageMaker's answer to CreatePresignedNotebookInstanceUrl for notebook instance "
-            f"{name!r} {problem}",
-            notebook_instance_name=name,
-        )
-    assert isinstance(url, str)
-    return url
 
 
 def _user_agent_config(config: Config | None) -> Config:
@@ -223,59 +255,3 @@ def _build_client(
     except ValueError as exc:
         # botocore raises a bare ValueError for a malformed endpoint URL.
         raise ConfigurationError(f"the AWS configuration is not usable: {exc}") from exc
-
-
-# --- the module-level shortcut ---------------------------------------------------------------
-
-_shared_clients: dict[tuple[str | None, ...], PresignClient] = {}
-_shared_lock = threading.Lock()
-# Settings that change which client gets built, besides the arguments themselves.
-_ENVIRONMENT_KEYS = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION")
-
-
-def _shared_client(
-    region_name: str | None, profile_name: str | None, endpoint_url: str | None
-) -> PresignClient:
-    key = (region_name, profile_name, endpoint_url, *(os.environ.get(k) for k in _ENVIRONMENT_KEYS))
-    with _shared_lock:
-        client = _shared_clients.get(key)
-        if client is None:
-            client = PresignClient(
-                region_name=region_name, profile_name=profile_name, endpoint_url=endpoint_url
-            )
-            _shared_clients[key] = client
-        return client
-
-
-def create_presigned_url(
-    notebook_instance_name: str,
-    *,
-    session_duration: int | timedelta | None = None,
-    client: PresignClient | BaseClient | None = None,
-    region_name: str | None = None,
-    profile_name: str | None = None,
-    endpoint_url: str | None = None,
-) -> PresignedNotebookUrl:
-    """One call for one-off scripts: validate, presign, return the result.
-
-    Calls with the same settings share one boto3 client. *client* may be a PresignClient or
-    a boto3 SageMaker client; it cannot be combined with the other settings.
-    """
-    name = validate_notebook_instance_name(notebook_instance_name)
-    seconds = validate_session_duration(session_duration)
-    if client is not None:
-        given = [
-            label
-            for label, value in (
-                ("region_name", region_name),
-                ("profile_name", profile_name),
-                ("endpoint_url", endpoint_url),
-            )
-            if value is not None
-        ]
-        if given:
-            raise TypeError(f"client cannot be combined with {', '.join(given)}")
-        presigner = client if isinstance(client, PresignClient) else PresignClient(client)
-    else:
-        presigner = _shared_client(region_name, profile_name, endpoint_url)
-    return presigner.create_presigned_url(name, session_duration=seconds)

@@ -11,10 +11,14 @@
     │   ├── NotebookInstanceNotFoundError
     │   ├── AccessDeniedError
     │   ├── ThrottlingError
-    │   └── ServiceUnavailableError
+    │   ├── ServiceUnavailableError
+    │   └── ResourceLimitExceededError
     ├── NetworkError
     ├── UnexpectedResponseError
-    └── PresignedUrlExpiredError
+    ├── PresignedUrlExpiredError
+    ├── NotebookInstanceNotInServiceError
+    ├── NotebookInstanceFailedError
+    └── WaitTimeoutError (also TimeoutError)
 
 Like httpx's ``_exceptions.py``: each class says when it is raised, and the mapping from
 the lower layer lives in ``_BOTOCORE_EXCEPTIONS`` and ``_SERVICE_CODES`` below, nowhere else.
@@ -29,6 +33,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from ._redact import scrub
+from ._status import NotebookInstanceStatus
 
 
 class PresignError(Exception):
@@ -114,6 +119,10 @@ class ServiceUnavailableError(ServiceError):
     """The service failed on its side (an internal failure or any 5xx status)."""
 
 
+class ResourceLimitExceededError(ServiceError):
+    """Starting the instance would exceed an account quota (``ResourceLimitExceeded``)."""
+
+
 class NetworkError(PresignError):
     """The endpoint could not be reached or the connection failed (timeout, TLS, proxy)."""
 
@@ -124,6 +133,35 @@ class UnexpectedResponseError(PresignError):
 
 class PresignedUrlExpiredError(PresignError):
     """``ensure_fresh`` found the URL stale, or too close to its end for the margin given."""
+
+
+class NotebookInstanceNotInServiceError(PresignError):
+    """The instance is Stopped and may not be started, or is being deleted; see ``status``."""
+
+    def __init__(self, message: str, *, status: NotebookInstanceStatus, **context: Any) -> None:
+        super().__init__(message, **context)
+        #: The status that ended the wait.
+        self.status: NotebookInstanceStatus = status
+
+
+class NotebookInstanceFailedError(PresignError):
+    """The instance is Failed; ``failure_reason`` is the service's explanation."""
+
+    def __init__(self, message: str, *, failure_reason: str | None, **context: Any) -> None:
+        super().__init__(message, **context)
+        #: The service's FailureReason, when it gave one.
+        self.failure_reason: str | None = failure_reason
+
+
+class WaitTimeoutError(PresignError, TimeoutError):
+    """The instance was not InService before the timeout; ``last_status`` is the last seen."""
+
+    def __init__(
+        self, message: str, *, last_status: NotebookInstanceStatus | None, **context: Any
+    ) -> None:
+        super().__init__(message, **context)
+        #: The last status seen before time ran out.
+        self.last_status: NotebookInstanceStatus | None = last_status
 
 
 # --- the translation table ------------------------------------------------------------------
@@ -199,6 +237,7 @@ _SERVICE_CODES: Final[Mapping[str, type[ServiceError]]] = {
     **dict.fromkeys(_ACCESS_CODES, AccessDeniedError),
     **dict.fromkeys(_THROTTLING_CODES, ThrottlingError),
     **dict.fromkeys(_UNAVAILABLE_CODES, ServiceUnavailableError),
+    "ResourceLimitExceeded": ResourceLimitExceededError,
 }
 
 # SageMaker answers an unknown name with ValidationException "RecordNotFound" (moto says
@@ -307,6 +346,11 @@ def _translate_client_error(exc: Any, notebook_instance_name: str | None) -> Ser
         head = f"{operation}{about} was throttled, and botocore's retries are spent"
     elif cls is ServiceUnavailableError:
         head = f"SageMaker failed on its side in {operation}{about}"
+    elif cls is ResourceLimitExceededError:
+        head = (
+            f"{operation}{about} would exceed an account quota; "
+            "stop another instance or ask AWS for a higher limit"
+        )
     else:
         head = f"SageMaker refused {operation}{about}"
     details = ", ".join(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -73,28 +74,68 @@ def record_not_found() -> ApiError:
     return ApiError("ValidationException", "RecordNotFound")
 
 
+ACCOUNT_ID = "123456789012"
+
+
 @dataclass
 class NotebookInstance:
-    """A notebook instance as LocalSageMaker keeps it."""
+    """A notebook instance as LocalSageMaker keeps it; tests may change any field."""
 
     name: str
     status: str = "InService"
+    #: Reported by DescribeNotebookInstance while the status is Failed.
     failure_reason: str | None = None
-    #: Issued URLs' tokens, newest last, so a test can check what was handed out.
+    #: Where a start ends up once Pending is over: InService, or Failed to test failures.
+    start_outcome: str = "InService"
+    #: Statuses the next describes report, one each; the last one stays.
+    upcoming: list[str] = field(default_factory=list[str])
+    #: With time-based transitions: (monotonic deadline, the status reached then).
+    settles: tuple[float, str] | None = None
+    #: Issued URLs, newest last, so a test can check what was handed out.
     issued_urls: list[str] = field(default_factory=list[str])
+    created_at: float = field(default_factory=time.time)
+
+    def advance(self, now: float) -> None:
+        """Move along the scripted transition, as one describe sees it."""
+        if self.settles is not None:
+            if now >= self.settles[0]:
+                self.status, self.settles = self.settles[1], None
+        elif self.upcoming:
+            self.status = self.upcoming.pop(0)
+
+    def transition(self, through: str, to: str, polls: int, seconds: float | None) -> None:
+        """Go to *through* now, and to *to* after *polls* describes or *seconds*."""
+        self.status = through
+        self.upcoming = []
+        self.settles = None
+        if seconds is not None:
+            self.settles = (time.monotonic() + seconds, to)
+        else:
+            self.upcoming = [through] * polls + [to]
 
 
 class Backend:
     """The state behind one LocalSageMaker; every method is safe to call from any thread."""
 
-    def __init__(self, region_name: str) -> None:
+    def __init__(
+        self,
+        region_name: str,
+        *,
+        transition_polls: int = 2,
+        transition_seconds: float | None = None,
+    ) -> None:
         self.region_name = region_name
+        self.transition_polls = transition_polls
+        self.transition_seconds = transition_seconds
         self._lock = threading.Lock()
         self._instances: dict[str, NotebookInstance] = {}
         self._faults: list[Fault] = []
         self._requests: list[RecordedRequest] = []
         self._operations: dict[str, Callable[[JsonObject], JsonObject]] = {
             "CreatePresignedNotebookInstanceUrl": self._create_presigned_url,
+            "DescribeNotebookInstance": self._describe,
+            "StartNotebookInstance": self._start,
+            "StopNotebookInstance": self._stop,
         }
 
     # --- test-facing state ---
@@ -111,6 +152,14 @@ class Backend:
                 return self._instances[name]
             except KeyError:
                 raise KeyError(f"no notebook instance {name!r} in LocalSageMaker") from None
+
+    def script(self, name: str, statuses: list[str], failure_reason: str | None) -> None:
+        instance = self.instance(name)
+        with self._lock:
+            instance.upcoming = list(statuses)
+            instance.settles = None
+            if failure_reason is not None:
+                instance.failure_reason = failure_reason
 
     def queue_fault(self, fault: Fault) -> None:
         with self._lock:
@@ -149,6 +198,55 @@ class Backend:
         return handler(body)
 
     # --- operations ---
+
+    def _existing(self, body: JsonObject) -> NotebookInstance:
+        """The instance the body names (call with the lock held)."""
+        instance = self._instances.get(str(body.get("NotebookInstanceName", "")))
+        if instance is None:
+            raise record_not_found()
+        return instance
+
+    def _arn(self, name: str) -> str:
+        return f"arn:aws:sagemaker:{self.region_name}:{ACCOUNT_ID}:notebook-instance/{name.lower()}"
+
+    def _describe(self, body: JsonObject) -> JsonObject:
+        with self._lock:
+            instance = self._existing(body)
+            instance.advance(time.monotonic())
+            answer: JsonObject = {
+                "NotebookInstanceArn": self._arn(instance.name),
+                "NotebookInstanceName": instance.name,
+                "NotebookInstanceStatus": instance.status,
+                "Url": f"{instance.name.lower()}.notebook.{self.region_name}.sagemaker.aws",
+                "InstanceType": "ml.t3.medium",
+                "CreationTime": instance.created_at,
+                "LastModifiedTime": instance.created_at,
+            }
+            if instance.status == "Failed" and instance.failure_reason:
+                answer["FailureReason"] = instance.failure_reason
+            return answer
+
+    def _move(self, body: JsonObject, source: str, through: str, target: str) -> JsonObject:
+        """Start or stop: only from *source*, then *through* on the way to *target*."""
+        with self._lock:
+            instance = self._existing(body)
+            if instance.status != source:
+                # SageMaker's own wording for a start or stop from the wrong status.
+                raise ApiError(
+                    "ValidationException",
+                    f"Status ({instance.status}) not in ([{source}]). Unable to transition to "
+                    f"({through}) for Notebook Instance ({self._arn(instance.name)})",
+                )
+            instance.transition(through, target, self.transition_polls, self.transition_seconds)
+        return {}
+
+    def _start(self, body: JsonObject) -> JsonObject:
+        with self._lock:
+            outcome = self._existing(body).start_outcome
+        return self._move(body, "Stopped", "Pending", outcome)
+
+    def _stop(self, body: JsonObject) -> JsonObject:
+        return self._move(body, "InService", "Stopping", "Stopped")
 
     def _create_presigned_url(self, body: JsonObject) -> JsonObject:
         name = body.get("NotebookInstanceName")

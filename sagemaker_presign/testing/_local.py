@@ -37,10 +37,28 @@ class LocalSageMaker:
             url = sagemaker.client().create_presigned_url("demo-nb")
     """
 
-    def __init__(self, region_name: str = "us-east-1", *, host: str = "127.0.0.1", port: int = 0):
+    def __init__(
+        self,
+        region_name: str = "us-east-1",
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        transition_polls: int = 2,
+        transition_seconds: float | None = None,
+    ) -> None:
+        """Describe a SageMaker endpoint; ``start()`` or ``with`` brings it up.
+
+        A start (Stopped -> Pending -> InService) or a stop (InService -> Stopping -> Stopped)
+        reports its in-between status for *transition_polls* DescribeNotebookInstance calls,
+        or, when *transition_seconds* is given, for that many seconds.
+        """
         self.region_name = region_name
         self._address = (host, port)
-        self._backend = Backend(region_name)
+        self._backend = Backend(
+            region_name,
+            transition_polls=transition_polls,
+            transition_seconds=transition_seconds,
+        )
         self._server: LocalServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -98,6 +116,19 @@ class LocalSageMaker:
     def notebook_instance(self, name: str) -> NotebookInstance:
         """The notebook instance of that name (KeyError if there is none)."""
         return self._backend.instance(name)
+
+    def script_statuses(
+        self, name: str, statuses: list[str], *, failure_reason: str | None = None
+    ) -> None:
+        """Make the next DescribeNotebookInstance calls report *statuses*, one each.
+
+        The last one stays. ``failure_reason`` goes with a scripted ``Failed``.
+        """
+        self._backend.script(name, statuses, failure_reason)
+
+    def fail_notebook_instance(self, name: str, reason: str) -> None:
+        """Put the instance in Failed now, with this FailureReason."""
+        self._backend.script(name, ["Failed"], reason)
 
     # --- the request log ---
 

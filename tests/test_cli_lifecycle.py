@@ -1,0 +1,185 @@
+"""The CLI's --wait, --start and --open: progress on stderr, with and without a TTY, exit codes."""
+
+from __future__ import annotations
+
+import os
+import pty
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sagemaker_presign._cli import ExitCode
+from sagemaker_presign.testing import LocalSageMaker
+
+from .support import NOTEBOOK
+from .test_cli import SIGNED, against, assert_one_line_error, run
+
+
+def test_local_start_shows_the_transitions() -> None:
+    proc = run("--local", NOTEBOOK, "--start")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith(f"https://{NOTEBOOK}.notebook.us-east-1.sagemaker.aws?authToken=")
+    assert proc.stdout.count("\n") == 1
+    lines = proc.stderr.splitlines()
+    assert [line.split("] ", 1)[1] for line in lines] == [
+        f"{NOTEBOOK}: Stopped",
+        f"{NOTEBOOK}: Pending",
+        f"{NOTEBOOK}: InService",
+    ]
+    assert all(line.startswith("[") for line in lines)
+    assert "\r" not in proc.stderr, "no terminal, no redrawing"
+
+
+def test_json_mode_keeps_stderr_empty() -> None:
+    proc = run("--local", NOTEBOOK, "--start", "--json")
+    assert proc.returncode == 0
+    assert proc.stderr == ""
+    assert proc.stdout.startswith('{"url": ')
+
+
+def test_progress_on_a_terminal_is_one_redrawn_line() -> None:
+    controller, terminal = pty.openpty()
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "sagemaker_presign", "--local", NOTEBOOK, "--start"],
+            stdout=subprocess.PIPE,
+            stderr=terminal,
+            text=True,
+        )
+        os.close(terminal)
+        stdout, _ = proc.communicate(timeout=60)
+        chunks: list[bytes] = []
+        while True:
+            try:
+                chunk = os.read(controller, 4096)
+            except OSError:  # the terminal's other side closed
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(controller)
+    screen = b"".join(chunks).decode()
+    assert proc.returncode == 0
+    assert stdout.startswith("https://")
+    assert screen.count("\r") >= 3, "the line is redrawn in place"
+    assert "\x1b[K" in screen
+    assert any(spinner in screen for spinner in "|/-\\")
+    assert f"{NOTEBOOK}: Stopped -> Pending -> InService" in screen
+    assert screen.rstrip().count("\n") == 0, "one line, ended once at the end"
+
+
+def test_wait_without_start_on_a_stopped_instance_exits_7(sagemaker: LocalSageMaker) -> None:
+    sagemaker.add_notebook_instance(NOTEBOOK, status="Stopped")
+    proc = against(sagemaker, NOTEBOOK, "--wait", "--json")
+    assert_one_line_error(proc, ExitCode.NOT_IN_SERVICE, "is Stopped", "--start")
+    assert [r.operation for r in sagemaker.requests] == ["DescribeNotebookInstance"]
+
+
+def test_failed_instance_exits_8(sagemaker: LocalSageMaker) -> None:
+    sagemaker.fail_notebook_instance(NOTEBOOK, "disk full")
+    proc = against(sagemaker, NOTEBOOK, "--start", "--json")
+    assert_one_line_error(proc, ExitCode.INSTANCE_FAILED, "disk full")
+
+
+def test_timeout_exits_9(sagemaker: LocalSageMaker) -> None:
+    sagemaker.script_statuses(NOTEBOOK, ["Pending"])
+    proc = against(
+        sagemaker, NOTEBOOK, "--wait", "--timeout", "1s", "--poll-interval", "1", "--json"
+    )
+    assert_one_line_error(proc, ExitCode.TIMED_OUT, "not InService within 0:00:01", "Pending")
+
+
+def test_resource_limit_exits_5(sagemaker: LocalSageMaker) -> None:
+    sagemaker.add_notebook_instance(NOTEBOOK, status="Stopped")
+    sagemaker.fail_next("ResourceLimitExceeded", operation="StartNotebookInstance")
+    assert_one_line_error(
+        against(sagemaker, NOTEBOOK, "--start", "--json"), ExitCode.SERVICE, "quota"
+    )
+
+
+def test_wait_then_presign_against_an_endpoint(sagemaker: LocalSageMaker) -> None:
+    sagemaker.add_notebook_instance(NOTEBOOK, status="Stopped")
+    proc = against(sagemaker, NOTEBOOK, "--start", "--poll-interval", "1")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == sagemaker.notebook_instance(NOTEBOOK).issued_urls[-1] + "\n"
+    operations = [r.operation for r in sagemaker.requests]
+    assert operations[:2] == ["DescribeNotebookInstance", "StartNotebookInstance"]
+    assert operations[-1] == "CreatePresignedNotebookInstanceUrl"
+
+
+def test_ctrl_c_while_waiting_exits_130(sagemaker: LocalSageMaker) -> None:
+    sagemaker.script_statuses(NOTEBOOK, ["Pending"])
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sagemaker_presign",
+            "--region",
+            "us-east-1",
+            "--endpoint-url",
+            sagemaker.endpoint_url,
+            NOTEBOOK,
+            "--wait",
+            "--poll-interval",
+            "30",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **SIGNED},
+    )
+    assert proc.stderr is not None
+    first = proc.stderr.readline()  # the first status: it is waiting now
+    assert first.endswith(f"{NOTEBOOK}: Pending\n")
+    time.sleep(0.2)
+    proc.send_signal(signal.SIGINT)
+    stdout, rest = proc.communicate(timeout=30)
+    assert proc.returncode == ExitCode.INTERRUPTED
+    assert stdout == ""
+    assert rest == "sagemaker-presign: error: interrupted\n"
+
+
+@pytest.fixture
+def fake_browser(tmp_path: Path) -> tuple[dict[str, str], Path]:
+    opened = tmp_path / "opened"
+    browser = tmp_path / "browser"
+    browser.write_text(f'#!/bin/sh\nprintf "%s\\n" "$1" >> "{opened}"\n')
+    browser.chmod(0o755)
+    return {"BROWSER": f"{browser} %s"}, opened
+
+
+def test_open_sends_the_url_to_the_browser(fake_browser: tuple[dict[str, str], Path]) -> None:
+    env, opened = fake_browser
+    proc = run("--local", NOTEBOOK, "--open", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert opened.read_text() == proc.stdout
+    assert proc.stdout.startswith("https://")
+
+
+def test_open_quiet_prints_nothing(fake_browser: tuple[dict[str, str], Path]) -> None:
+    env, opened = fake_browser
+    proc = run("--local", NOTEBOOK, "--start", "--open", "--quiet", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert (proc.stdout, proc.stderr) == ("", "")
+    assert opened.read_text().startswith("https://")
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--timeout", "5m"], "--timeout only applies with --wait or --start"),
+        (["--poll-interval", "5"], "--poll-interval only applies"),
+        (["--wait", "--timeout", "0"], "--timeout must be longer than 0"),
+        (["--quiet", "--json"], "contradict"),
+    ],
+)
+def test_contradicting_flags_exit_2(args: list[str], fragment: str) -> None:
+    proc = run("--local", NOTEBOOK, *args)
+    assert proc.returncode == ExitCode.USAGE
+    assert fragment in proc.stderr
+    assert proc.stdout == ""
