@@ -1,45 +1,48 @@
 """sagemaker-presign: a typed, checked client for SageMaker's CreatePresignedNotebookInstanceUrl.
 
-Importing this package does not import boto3 or botocore: they load when the first client
-is built, so a script that fails validation, or only prints ``--help``, never pays for them.
+``import sagemaker_presign`` costs next to nothing: each public name loads its module on first
+use (PEP 562), and boto3/botocore load only when the first client is built. A script that
+fails validation, or only prints ``--help``, never pays for them.
 """
 
-from __future__ import annotations
+# Not typing.TYPE_CHECKING: importing typing alone would cost more than the rest of this file.
+# mypy and pyright treat a name TYPE_CHECKING as True wherever it comes from.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ._client import PresignClient
+    from ._constants import (
+        DEFAULT_SESSION_DURATION,
+        MAX_SESSION_DURATION,
+        MIN_SESSION_DURATION,
+        URL_VALIDITY,
+    )
+    from ._exceptions import (
+        AccessDeniedError,
+        ConfigurationError,
+        CredentialsError,
+        CredentialsRejectedError,
+        InvalidNotebookInstanceNameError,
+        InvalidParameterError,
+        InvalidSessionDurationError,
+        NetworkError,
+        NotebookInstanceFailedError,
+        NotebookInstanceNotFoundError,
+        NotebookInstanceNotInServiceError,
+        PresignedUrlExpiredError,
+        PresignError,
+        ResourceLimitExceededError,
+        ServiceError,
+        ServiceUnavailableError,
+        ThrottlingError,
+        UnexpectedResponseError,
+        WaitTimeoutError,
+    )
+    from ._result import PresignedNotebookUrl
+    from ._shortcut import create_presigned_url
+    from ._status import NotebookInstanceStatus
+    from ._validation import validate_notebook_instance_name, validate_session_duration
 
-from typing import TYPE_CHECKING
-
-from ._client import PresignClient
-from ._constants import (
-    DEFAULT_SESSION_DURATION,
-    MAX_SESSION_DURATION,
-    MIN_SESSION_DURATION,
-    URL_VALIDITY,
-)
-from ._exceptions import (
-    AccessDeniedError,
-    ConfigurationError,
-    CredentialsError,
-    CredentialsRejectedError,
-    InvalidNotebookInstanceNameError,
-    InvalidParameterError,
-    InvalidSessionDurationError,
-    NetworkError,
-    NotebookInstanceFailedError,
-    NotebookInstanceNotFoundError,
-    NotebookInstanceNotInServiceError,
-    PresignedUrlExpiredError,
-    PresignError,
-    ResourceLimitExceededError,
-    ServiceError,
-    ServiceUnavailableError,
-    ThrottlingError,
-    UnexpectedResponseError,
-    WaitTimeoutError,
-)
-from ._result import PresignedNotebookUrl
-from ._shortcut import create_presigned_url
-from ._status import NotebookInstanceStatus
-from ._validation import validate_notebook_instance_name, validate_session_duration
+    __version__: str
 
 __all__ = [
     "DEFAULT_SESSION_DURATION",
@@ -74,14 +77,64 @@ __all__ = [
     "validate_session_duration",
 ]
 
-if TYPE_CHECKING:
-    __version__: str
+# Public name -> the private module that defines it.
+_LOCATIONS = {
+    "PresignClient": "_client",
+    **dict.fromkeys(
+        (
+            "DEFAULT_SESSION_DURATION",
+            "MAX_SESSION_DURATION",
+            "MIN_SESSION_DURATION",
+            "URL_VALIDITY",
+        ),
+        "_constants",
+    ),
+    **dict.fromkeys(
+        (
+            "AccessDeniedError",
+            "ConfigurationError",
+            "CredentialsError",
+            "CredentialsRejectedError",
+            "InvalidNotebookInstanceNameError",
+            "InvalidParameterError",
+            "InvalidSessionDurationError",
+            "NetworkError",
+            "NotebookInstanceFailedError",
+            "NotebookInstanceNotFoundError",
+            "NotebookInstanceNotInServiceError",
+            "PresignedUrlExpiredError",
+            "PresignError",
+            "ResourceLimitExceededError",
+            "ServiceError",
+            "ServiceUnavailableError",
+            "ThrottlingError",
+            "UnexpectedResponseError",
+            "WaitTimeoutError",
+        ),
+        "_exceptions",
+    ),
+    "PresignedNotebookUrl": "_result",
+    "create_presigned_url": "_shortcut",
+    "NotebookInstanceStatus": "_status",
+    "validate_notebook_instance_name": "_validation",
+    "validate_session_duration": "_validation",
+    "__version__": "_version",
+}
 
 
-def __getattr__(name: str) -> str:
-    # Read lazily: importlib.metadata is not free, and most imports never ask.
-    if name == "__version__":
-        from ._version import version
+# Hidden from type checkers, so that a misspelt name is still an error for them.
+if not TYPE_CHECKING:
 
-        return version()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    def __getattr__(name: str) -> object:
+        module_name = _LOCATIONS.get(name)
+        if module_name is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        from importlib import import_module
+
+        module = import_module(f"{__name__}.{module_name}")
+        value = module.version() if name == "__version__" else getattr(module, name)
+        globals()[name] = value  # later lookups never come back here
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *__all__})

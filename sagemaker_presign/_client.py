@@ -7,7 +7,7 @@ import os
 import time
 from collections.abc import Callable, Mapping
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from ._exceptions import ConfigurationError, ServiceError, is_translatable, translate
 from ._lifecycle import DEFAULT_POLL_INTERVAL, DEFAULT_TIMEOUT, Waiter
@@ -232,21 +232,30 @@ def _build_client(
     endpoint_url: str | None,
     config: Config | None,
 ) -> Any:
-    import boto3
     from botocore.exceptions import BotoCoreError
 
     try:
-        if session is None:
-            session = boto3.Session(region_name=region_name, profile_name=profile_name)
-        # The stubs say str, but it is None when nothing configures a region.
-        session_region = cast("str | None", session.region_name)
-        if region_name is None and session_region is None:
-            # botocore reads only AWS_DEFAULT_REGION; the other AWS SDKs and CLI v2 also read
-            # AWS_REGION, and users expect it to work here too.
-            region_name = os.environ.get("AWS_REGION") or None
-        return session.client(  # pyright: ignore[reportUnknownMemberType]
+        if session is not None:
+            # The caller's session: used as it is, nothing swapped in.
+            region = region_name or _environment_region(session.region_name)
+            return session.client(  # pyright: ignore[reportUnknownMemberType]
+                "sagemaker",
+                region_name=region,
+                endpoint_url=endpoint_url,
+                config=_user_agent_config(config),
+            )
+        # Our own session: botocore's directly (importing boto3 would only add start-up
+        # time), with the trimmed SageMaker model when it can be had.
+        import botocore.session
+
+        from ._model_cache import use_trimmed_model
+
+        own = botocore.session.Session(profile=profile_name)
+        use_trimmed_model(own)
+        region = region_name or _environment_region(own.get_config_variable("region"))
+        return own.create_client(
             "sagemaker",
-            region_name=region_name,
+            region_name=region,
             endpoint_url=endpoint_url,
             config=_user_agent_config(config),
         )
@@ -255,3 +264,14 @@ def _build_client(
     except ValueError as exc:
         # botocore raises a bare ValueError for a malformed endpoint URL.
         raise ConfigurationError(f"the AWS configuration is not usable: {exc}") from exc
+
+
+def _environment_region(configured: object) -> str | None:
+    """*configured* if set, else AWS_REGION.
+
+    botocore reads only AWS_DEFAULT_REGION; the other AWS SDKs and CLI v2 also read
+    AWS_REGION, and users expect it to work here too.
+    """
+    if isinstance(configured, str) and configured:
+        return configured
+    return os.environ.get("AWS_REGION") or None

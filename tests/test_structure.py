@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 import sagemaker_presign
 
 
@@ -32,9 +34,32 @@ def test_validation_failure_loads_no_boto() -> None:
     assert loaded == "[]"
 
 
+def test_import_loads_no_submodule_until_a_name_is_used() -> None:
+    loaded = run_python(
+        "import sys, sagemaker_presign; "
+        "print(sorted(m for m in sys.modules if m.startswith('sagemaker_presign.')))"
+    )
+    assert loaded == "[]"
+    loaded = run_python(
+        "import sys; from sagemaker_presign import validate_session_duration; "
+        "print(sorted(m for m in sys.modules if m.startswith('sagemaker_presign.')))"
+    )
+    assert "sagemaker_presign._validation" in loaded
+    assert "sagemaker_presign._client" not in loaded
+
+
 def test_public_surface() -> None:
+    from sagemaker_presign import _LOCATIONS  # pyright: ignore[reportPrivateUsage]
+
+    assert set(sagemaker_presign.__all__) == set(_LOCATIONS)
+    assert set(sagemaker_presign.__all__) <= set(dir(sagemaker_presign))
     for name in sagemaker_presign.__all__:
-        assert getattr(sagemaker_presign, name) is not None
+        value = getattr(sagemaker_presign, name)
+        module = __import__(f"sagemaker_presign.{_LOCATIONS[name]}", fromlist=["_"])
+        if name != "__version__":
+            assert value is getattr(module, name), name
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        _ = sagemaker_presign.nope  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
     assert sagemaker_presign.__version__ == run_python(
         "from importlib.metadata import version; print(version('sagemaker-presign'))"
     )

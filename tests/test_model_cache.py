@@ -1,0 +1,156 @@
+"""The trimmed SageMaker model: complete, identical to botocore's, and never in the way."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import boto3
+import botocore
+import pytest
+from botocore.loaders import create_loader
+
+from sagemaker_presign import NotebookInstanceStatus, PresignClient
+from sagemaker_presign._model_cache import DISABLE_VARIABLE, OPERATIONS, cache_root
+from sagemaker_presign.testing import DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY, LocalSageMaker
+
+from .support import NOTEBOOK
+
+
+@pytest.fixture
+def credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", DUMMY_ACCESS_KEY_ID)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", DUMMY_SECRET_ACCESS_KEY)
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    return tmp_path / "sagemaker-presign"
+
+
+def build(sagemaker: LocalSageMaker) -> PresignClient:
+    return PresignClient(region_name="us-east-1", endpoint_url=sagemaker.endpoint_url)
+
+
+def operation_names(client: PresignClient) -> list[str]:
+    names: list[str] = client.sagemaker_client.meta.service_model.operation_names
+    return sorted(names)
+
+
+def full_model() -> dict[str, Any]:
+    model: dict[str, Any] = create_loader().load_service_model("sagemaker", "service-2")
+    return model
+
+
+def refs_of(shape: dict[str, Any]) -> list[str]:
+    refs = [shape.get("member"), shape.get("key"), shape.get("value")]
+    refs.extend(shape.get("members", {}).values())
+    return [ref["shape"] for ref in refs if ref]
+
+
+@pytest.mark.usefixtures("credentials")
+def test_clients_we_build_use_the_trimmed_model(sagemaker: LocalSageMaker, cache: Path) -> None:
+    client = build(sagemaker)
+    assert operation_names(client) == sorted(OPERATIONS)
+    [written] = cache.rglob("service-2.json")
+    assert written.parent.parent.parent.name == f"botocore-{botocore.__version__}"
+    # The whole lifecycle and the presign call work through it.
+    sagemaker.add_notebook_instance(NOTEBOOK, status="Stopped")
+    client.wait_until_in_service(NOTEBOOK, start=True, sleep=lambda _: None)
+    assert client.get_status(NOTEBOOK) is NotebookInstanceStatus.IN_SERVICE
+    assert client.create_presigned_url(NOTEBOOK).notebook_instance_name == NOTEBOOK
+
+
+@pytest.mark.usefixtures("credentials")
+def test_trimmed_model_is_complete_and_equals_botocore(
+    sagemaker: LocalSageMaker, cache: Path
+) -> None:
+    build(sagemaker)
+    [written] = cache.rglob("service-2.json")
+    trimmed = json.loads(written.read_text())
+    full = full_model()
+
+    assert trimmed["metadata"] == full["metadata"]
+    assert trimmed["metadata"]["apiVersion"] == written.parent.name
+    assert set(trimmed["operations"]) == set(OPERATIONS)
+    for name, operation in trimmed["operations"].items():
+        assert operation == full["operations"][name]
+    for name, shape in trimmed["shapes"].items():
+        assert shape == full["shapes"][name], name
+    # Closed: every shape an operation or a kept shape refers to is kept.
+    roots = [
+        ref["shape"]
+        for operation in trimmed["operations"].values()
+        for ref in [operation.get("input"), operation.get("output"), *operation.get("errors", [])]
+        if ref
+    ]
+    kept = set(trimmed["shapes"])
+    assert set(roots) <= kept
+    for shape in trimmed["shapes"].values():
+        assert set(refs_of(shape)) <= kept
+    assert len(kept) < len(full["shapes"]) / 20
+
+
+@pytest.mark.usefixtures("credentials")
+def test_a_cache_that_cannot_be_written_falls_back(
+    sagemaker: LocalSageMaker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    client = build(sagemaker)
+    assert len(operation_names(client)) > 400, "the full model"
+    assert client.create_presigned_url(NOTEBOOK).notebook_instance_name == NOTEBOOK
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes to read-only folders anyway")
+@pytest.mark.usefixtures("credentials")
+def test_a_read_only_cache_folder_falls_back(sagemaker: LocalSageMaker, cache: Path) -> None:
+    cache.mkdir(mode=0o500)
+    client = build(sagemaker)
+    assert len(operation_names(client)) > 400
+    assert list(cache.iterdir()) == []
+
+
+@pytest.mark.usefixtures("credentials")
+def test_a_corrupt_cache_is_rebuilt(sagemaker: LocalSageMaker, cache: Path) -> None:
+    build(sagemaker)
+    [written] = cache.rglob("service-2.json")
+    written.write_text('{"metadata": {"apiVersion": "nonsense"}')
+    client = build(sagemaker)
+    assert operation_names(client) == sorted(OPERATIONS)
+    assert json.loads(written.read_text())["metadata"]["apiVersion"] == written.parent.name
+
+
+@pytest.mark.usefixtures("credentials", "cache")
+def test_the_environment_variable_turns_it_off(
+    sagemaker: LocalSageMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(DISABLE_VARIABLE, "1")
+    assert len(operation_names(build(sagemaker))) > 400
+    assert not cache_root().exists()
+
+
+@pytest.mark.usefixtures("credentials", "cache")
+def test_a_users_own_sagemaker_model_wins(
+    sagemaker: LocalSageMaker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    models = tmp_path / "models"
+    (models / "sagemaker").mkdir(parents=True)
+    monkeypatch.setenv("AWS_DATA_PATH", str(models))
+    assert len(operation_names(build(sagemaker))) > 400
+
+
+@pytest.mark.usefixtures("cache")
+def test_a_passed_session_or_client_is_never_touched(sagemaker: LocalSageMaker) -> None:
+    session = sagemaker.boto3_session()
+    loader_before = session._session.get_component("data_loader")
+    client = PresignClient(session=session, endpoint_url=sagemaker.endpoint_url)
+    assert len(operation_names(client)) > 400
+    assert session._session.get_component("data_loader") is loader_before
+    raw = boto3.Session(region_name="us-east-1").client("sagemaker")  # pyright: ignore[reportUnknownMemberType]
+    assert len(PresignClient(raw).sagemaker_client.meta.service_model.operation_names) > 400
+    assert not cache_root().exists()
