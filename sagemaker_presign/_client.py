@@ -109,11 +109,12 @@ class PresignClient:
             issued_at=issued_at,
             session_duration=None if seconds is None else timedelta(seconds=seconds),
         )
-        logger.debug(
-            "presigned URL issued for notebook instance %r, valid until %s",
-            name,
-            result.expires_at.isoformat(),
-        )
+        if logger.isEnabledFor(logging.DEBUG):  # skip formatting the deadline when nobody listens
+            logger.debug(
+                "presigned URL issued for notebook instance %r, valid until %s",
+                name,
+                result.expires_at.isoformat(),
+            )
         return result
 
     def get_status(self, notebook_instance_name: str) -> NotebookInstanceStatus:
@@ -245,13 +246,13 @@ def _build_client(
                 config=_user_agent_config(config),
             )
         # Our own session: botocore's directly (importing boto3 would only add start-up
-        # time), with the trimmed SageMaker model when it can be had.
+        # time), with the trimmed SageMaker data when it can be had.
         import botocore.session
 
-        from ._model_cache import use_trimmed_model
+        from ._model_cache import use_trimmed_data
 
         own = botocore.session.Session(profile=profile_name)
-        use_trimmed_model(own)
+        use_trimmed_data(own)
         region = region_name or _environment_region(own.get_config_variable("region"))
         return own.create_client(
             "sagemaker",

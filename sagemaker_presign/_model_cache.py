@@ -1,12 +1,14 @@
-"""A trimmed SageMaker model, so clients we build do not parse 434 operations to use four.
+"""Trimmed botocore data, so clients we build do not parse 434 operations to use four.
 
-botocore's SageMaker model is 400 KB of gzip (3,260 shapes); parsing it is most of the cost of
-creating a client. For the clients this package builds itself (never one, or a session, that
-a caller passed in) we derive a copy holding only the operations we call and the shapes they
-reach, from the installed botocore's own model, so it can never disagree with it. The copy is
+botocore's SageMaker model is 400 KB of gzip (3,260 shapes) and its endpoints.json describes
+every service in every partition; parsing the two is most of the time and memory it takes to
+create a client. For the clients this package builds itself (never one, or a session, that a
+caller passed in) we derive copies holding only what a SageMaker client of ours reads: the
+operations we call and the shapes they reach, and SageMaker's entries in the endpoint data.
+They are derived from the installed botocore's own files, so they can never disagree with them;
 cached per botocore version under the platform's cache folder, written atomically, used only
-when it checks out, and skipped without a word when it cannot be written.
-``SAGEMAKER_PRESIGN_NO_MODEL_CACHE=1`` turns it off.
+when they check out, and skipped without a word when they cannot be written.
+``SAGEMAKER_PRESIGN_NO_MODEL_CACHE=1`` turns all of it off.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ import json
 import logging
 import os
 import sys
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -34,6 +35,7 @@ OPERATIONS = (
 )
 DISABLE_VARIABLE = "SAGEMAKER_PRESIGN_NO_MODEL_CACHE"
 _MODEL_FILE = "service-2.json"
+_ENDPOINTS_FILE = "endpoints.json"
 
 
 def cache_root() -> Path:
@@ -77,6 +79,19 @@ def trim(model: Mapping[str, Any]) -> dict[str, Any]:
     return trimmed
 
 
+def trim_endpoints(endpoints: Mapping[str, Any], endpoint_prefix: str) -> dict[str, Any]:
+    """endpoints.json with, in every partition, only the service under *endpoint_prefix*."""
+    partitions: list[dict[str, Any]] = []
+    for partition in endpoints["partitions"]:
+        kept = {key: value for key, value in partition.items() if key != "services"}
+        services = partition.get("services", {})
+        kept["services"] = (
+            {endpoint_prefix: services[endpoint_prefix]} if endpoint_prefix in services else {}
+        )
+        partitions.append(kept)
+    return {**endpoints, "partitions": partitions}
+
+
 def _is_valid(model: object, api_version: str) -> bool:
     if not isinstance(model, dict):
         return False
@@ -91,13 +106,15 @@ def _is_valid(model: object, api_version: str) -> bool:
     )
 
 
-def _botocore_folder(root: Path) -> Path:
+def _folder(root: Path) -> Path:
     import botocore
 
-    return root / f"botocore-{botocore.__version__}" / SERVICE
+    return root / f"botocore-{botocore.__version__}"
 
 
 def _write_atomically(path: Path, data: Mapping[str, Any]) -> None:
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
     try:
@@ -109,71 +126,92 @@ def _write_atomically(path: Path, data: Mapping[str, Any]) -> None:
         raise
 
 
-def load_trimmed_model(root: Path | None = None) -> tuple[str, dict[str, Any]] | None:
-    """Return (api_version, trimmed model) from the cache, building it first if needed.
+class TrimmedData:
+    """The trimmed SageMaker model, its API version, and the trimmed endpoint data."""
 
-    None when the cache is off, cannot be read or written, or does not check out: the caller
-    then uses botocore's full model as usual.
+    def __init__(self, api_version: str, model: dict[str, Any], endpoints: dict[str, Any]):
+        self.api_version = api_version
+        self.model = model
+        self.endpoints = endpoints
+
+
+def load_trimmed_data(root: Path | None = None) -> TrimmedData | None:
+    """Return the trimmed data from the cache, building it first if needed.
+
+    None when the cache is off, or cannot be written: the caller then uses botocore's own
+    files as usual. Anything absent, unreadable or not checking out is rebuilt.
     """
     if os.environ.get(DISABLE_VARIABLE):
         return None
-    folder = _botocore_folder(root or cache_root())
+    folder = _folder(root or cache_root())
     try:
-        versions = [entry.name for entry in folder.iterdir() if entry.is_dir()]
+        versions = [entry.name for entry in (folder / SERVICE).iterdir() if entry.is_dir()]
         if len(versions) == 1:
             api_version = versions[0]
-            model = json.loads((folder / api_version / _MODEL_FILE).read_text(encoding="utf-8"))
-            if _is_valid(model, api_version):
-                return api_version, model
+            model_file = folder / SERVICE / api_version / _MODEL_FILE
+            model = json.loads(model_file.read_text(encoding="utf-8"))
+            endpoints = json.loads((folder / _ENDPOINTS_FILE).read_text(encoding="utf-8"))
+            if _is_valid(model, api_version) and isinstance(endpoints, dict):
+                return TrimmedData(api_version, model, cast("dict[str, Any]", endpoints))
     except (OSError, ValueError):
         pass  # absent, unreadable or corrupt: rebuild below
     return _build(folder)
 
 
-def _build(folder: Path) -> tuple[str, dict[str, Any]] | None:
+def _build(folder: Path) -> TrimmedData | None:
     from botocore.loaders import create_loader
 
     loader = create_loader()
     api_version: str = loader.determine_latest_version(SERVICE, "service-2")
     model = trim(loader.load_service_model(SERVICE, "service-2", api_version))
+    prefix: str = model["metadata"]["endpointPrefix"]
+    endpoints = trim_endpoints(loader.load_data("endpoints"), prefix)
     try:
-        _write_atomically(folder / api_version / _MODEL_FILE, model)
+        # The endpoints first: a model file is what marks the folder as complete.
+        _write_atomically(folder / _ENDPOINTS_FILE, endpoints)
+        _write_atomically(folder / SERVICE / api_version / _MODEL_FILE, model)
     except OSError as error:
-        logger.debug("trimmed SageMaker model not cached (%s); using the full model", error)
+        logger.debug("trimmed SageMaker data not cached (%s); using botocore's", error)
         return None
-    return api_version, model
+    return TrimmedData(api_version, model, endpoints)
 
 
-def use_trimmed_model(session: botocore.session.Session) -> bool:
-    """Give a session this package built a loader that serves the trimmed SageMaker model.
+def use_trimmed_data(session: botocore.session.Session) -> bool:
+    """Give a session this package built a loader that serves the trimmed data.
 
     Returns False (and leaves the session alone) when the cache is off or unusable, or when
-    the session's data paths hold a SageMaker model of their own: a user's override wins.
+    the session's data paths hold a SageMaker model or endpoint data of their own: a user's
+    override wins.
     """
     from botocore.loaders import Loader
 
     data_path = session.get_config_variable("data_path")
     extra_paths = [p for p in (data_path or "").split(os.pathsep) if p]
-    overrides = [*extra_paths, Loader.CUSTOMER_DATA_PATH]
-    if any(os.path.isdir(os.path.join(path, SERVICE)) for path in overrides):
-        return False
+    for path in [*extra_paths, Loader.CUSTOMER_DATA_PATH]:
+        if os.path.isdir(os.path.join(path, SERVICE)) or os.path.isfile(
+            os.path.join(path, _ENDPOINTS_FILE)
+        ):
+            return False
     try:
-        found = load_trimmed_model()
+        data = load_trimmed_data()
     except Exception as error:
-        logger.debug("trimmed SageMaker model unavailable (%s); using the full model", error)
+        logger.debug("trimmed SageMaker data unavailable (%s); using botocore's", error)
         return False
-    if found is None:
+    if data is None:
         return False
-    api_version, model = found
-    session.register_component("data_loader", _make_loader(extra_paths, api_version, model))
+    session.register_component("data_loader", _make_loader(extra_paths, data))
     return True
 
 
-def _make_loader(extra_paths: list[str], trimmed_version: str, model: dict[str, Any]) -> Any:
+# Stands for the trimmed endpoint data where botocore asks for the file it came from.
+_ENDPOINTS_PATH = "<sagemaker-presign: botocore's endpoints.json, trimmed>"
+
+
+def _make_loader(extra_paths: list[str], data: TrimmedData) -> Any:
     from botocore.loaders import Loader
 
     class TrimmedSageMakerLoader(Loader):
-        """botocore's loader, except that SageMaker's service model is the trimmed one.
+        """botocore's loader, serving the trimmed SageMaker model and endpoint data.
 
         It also skips listing every service folder on disk (twice) just to learn that
         SageMaker exists and which API version it has: we know both.
@@ -182,10 +220,20 @@ def _make_loader(extra_paths: list[str], trimmed_version: str, model: dict[str, 
         def load_service_model(
             self, service_name: str, type_name: str, api_version: str | None = None
         ) -> Any:
-            if service_name != SERVICE or api_version not in (None, trimmed_version):
+            if service_name != SERVICE or api_version not in (None, data.api_version):
                 return super().load_service_model(service_name, type_name, api_version)
             if type_name == "service-2":
-                return model
-            return self.load_data(os.path.join(SERVICE, trimmed_version, type_name))
+                return data.model
+            return self.load_data(os.path.join(SERVICE, data.api_version, type_name))
+
+        def load_data_with_path(self, name: str) -> Any:
+            if name == "endpoints":
+                return data.endpoints, _ENDPOINTS_PATH
+            return super().load_data_with_path(name)
+
+        def is_builtin_path(self, path: str) -> bool:
+            # Derived from the builtin file alone, so botocore must treat it as builtin: a
+            # custom endpoints.json would change how it resolves endpoints.
+            return path == _ENDPOINTS_PATH or bool(super().is_builtin_path(path))
 
     return TrimmedSageMakerLoader(extra_search_paths=list(extra_paths))

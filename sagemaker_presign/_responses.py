@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, cast
 from urllib.parse import urlsplit
@@ -14,9 +15,15 @@ def _fields(response: Any) -> Mapping[str, object]:
     return cast("Mapping[str, object]", response) if isinstance(response, Mapping) else {}
 
 
+# What every real answer looks like; anything else gets the slow, precise diagnosis below.
+_PLAIN_HTTPS_URL = re.compile(r"https://(?:[A-Za-z0-9-]+\.)*[A-Za-z0-9-]+(?::[0-9]+)?(?:[/?#]|$)")
+
+
 def authorized_url(response: Any, name: str) -> str:
     """Return the response's AuthorizedUrl, or raise if it is not a usable https URL."""
     url = _fields(response).get("AuthorizedUrl")
+    if isinstance(url, str) and _PLAIN_HTTPS_URL.match(url):
+        return url
     problem = None
     if url is None:
         problem = "has no AuthorizedUrl"

@@ -35,10 +35,11 @@ class PresignedNotebookUrl:
     session_duration: timedelta | None = None
 
     def __post_init__(self) -> None:
-        if self.issued_at.tzinfo is None or self.issued_at.utcoffset() is None:
+        if self.issued_at.tzinfo is timezone.utc:
+            return
+        if self.issued_at.utcoffset() is None:
             raise ValueError("issued_at must be timezone-aware")
-        if self.issued_at.utcoffset() != _ZERO or self.issued_at.tzinfo is not timezone.utc:
-            object.__setattr__(self, "issued_at", self.issued_at.astimezone(timezone.utc))
+        object.__setattr__(self, "issued_at", self.issued_at.astimezone(timezone.utc))
 
     @property
     def expires_at(self) -> datetime:

@@ -154,3 +154,74 @@ def test_a_passed_session_or_client_is_never_touched(sagemaker: LocalSageMaker) 
     raw = boto3.Session(region_name="us-east-1").client("sagemaker")  # pyright: ignore[reportUnknownMemberType]
     assert len(PresignClient(raw).sagemaker_client.meta.service_model.operation_names) > 400
     assert not cache_root().exists()
+
+
+def request_url(client: Any) -> str:
+    """The URL the client would send CreatePresignedNotebookInstanceUrl to (nothing is sent)."""
+    from botocore.awsrequest import AWSResponse, HTTPHeaders
+
+    seen: list[str] = []
+
+    def capture(params: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]]:
+        seen.append(params["url"])
+        response = AWSResponse(params["url"], 200, HTTPHeaders(), None)
+        return response, {"AuthorizedUrl": "https://x.y"}
+
+    client.meta.events.register("before-call.sagemaker.*", capture)
+    client.create_presigned_notebook_instance_url(NotebookInstanceName=NOTEBOOK)
+    return seen[0]
+
+
+@pytest.mark.parametrize(
+    "region", ["us-east-1", "eu-west-1", "ap-southeast-2", "cn-north-1", "us-gov-west-1"]
+)
+@pytest.mark.parametrize(
+    "options", [{}, {"use_fips_endpoint": True}, {"use_dualstack_endpoint": True}]
+)
+@pytest.mark.usefixtures("credentials", "cache")
+def test_trimmed_endpoint_data_resolves_like_botocores(
+    region: str, options: dict[str, Any]
+) -> None:
+    from botocore.config import Config
+    from botocore.exceptions import BotoCoreError
+
+    def resolve(client_factory: Any) -> str:
+        try:
+            return request_url(client_factory())
+        except BotoCoreError as error:  # some partitions have no FIPS or dual-stack endpoint
+            return f"error: {type(error).__name__}"
+
+    def trimmed_client() -> Any:
+        client = PresignClient(region_name=region, config=Config(**options))
+        assert operation_names(client) == sorted(OPERATIONS), "the trimmed data is in use"
+        return client.sagemaker_client
+
+    ours = resolve(trimmed_client)
+    theirs = resolve(
+        lambda: boto3.Session(region_name=region).client(  # pyright: ignore[reportUnknownMemberType]
+            "sagemaker", config=Config(**options)
+        )
+    )
+    assert ours == theirs
+    if not options:
+        assert ours.startswith("https://api.sagemaker.")
+
+
+@pytest.mark.usefixtures("credentials")
+def test_trimmed_endpoint_data_equals_botocores(sagemaker: LocalSageMaker, cache: Path) -> None:
+    build(sagemaker)
+    trimmed = json.loads(
+        (cache / f"botocore-{botocore.__version__}" / "endpoints.json").read_text()
+    )
+    full: dict[str, Any] = create_loader().load_data("endpoints")
+    prefix = full_model()["metadata"]["endpointPrefix"]
+    assert [p["partition"] for p in trimmed["partitions"]] == [
+        p["partition"] for p in full["partitions"]
+    ]
+    for ours, theirs in zip(trimmed["partitions"], full["partitions"], strict=True):
+        assert {k: v for k, v in ours.items() if k != "services"} == {
+            k: v for k, v in theirs.items() if k != "services"
+        }
+        assert ours["services"] == (
+            {prefix: theirs["services"][prefix]} if prefix in theirs["services"] else {}
+        )
