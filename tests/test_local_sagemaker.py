@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 
 from sagemaker_presign.testing import LocalSageMaker
 
-from .support import NOTEBOOK, raw_client
+from .support import NOTEBOOK, new_client, raw_client
 
 
 def post(
@@ -106,3 +106,41 @@ def test_replacing_an_instance_and_unknown_lookup(sagemaker: LocalSageMaker) -> 
     assert sagemaker.notebook_instance(NOTEBOOK).status == "Stopped"
     with pytest.raises(KeyError, match="no notebook instance 'other'"):
         sagemaker.notebook_instance("other")
+
+
+def test_runs_as_its_own_process() -> None:
+    import signal
+    import subprocess
+    import sys
+
+    import boto3
+
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sagemaker_presign.testing",
+            "--notebook",
+            "a-nb",
+            "--notebook",
+            "b-nb:Stopped",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        endpoint = server.stdout.readline().strip()
+        assert endpoint.startswith("http://127.0.0.1:")
+        session = boto3.Session(
+            aws_access_key_id="a", aws_secret_access_key="b", region_name="us-east-1"
+        )
+        raw = new_client(session, endpoint_url=endpoint)
+        described = raw.describe_notebook_instance(NotebookInstanceName="b-nb")
+        assert described.get("NotebookInstanceStatus") == "Stopped"
+        url = raw.create_presigned_notebook_instance_url(NotebookInstanceName="a-nb")
+        assert url.get("AuthorizedUrl", "").startswith("https://a-nb.notebook.us-east-1.")
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.communicate(timeout=10)
+    assert server.returncode == 0
