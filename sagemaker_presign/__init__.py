@@ -9,6 +9,7 @@ fails validation, or only prints ``--help``, never pays for them.
 # mypy and pyright treat a name TYPE_CHECKING as True wherever it comes from.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from ._async import AsyncPresignClient
     from ._client import PresignClient
     from ._constants import (
         DEFAULT_SESSION_DURATION,
@@ -50,6 +51,7 @@ __all__ = [
     "MIN_SESSION_DURATION",
     "URL_VALIDITY",
     "AccessDeniedError",
+    "AsyncPresignClient",
     "ConfigurationError",
     "CredentialsError",
     "CredentialsRejectedError",
@@ -79,6 +81,7 @@ __all__ = [
 
 # Public name -> the private module that defines it.
 _LOCATIONS = {
+    "AsyncPresignClient": "_async",
     "PresignClient": "_client",
     **dict.fromkeys(
         (

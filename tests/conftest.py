@@ -11,6 +11,8 @@ from sagemaker_presign.testing import LocalSageMaker
 
 from .support import FAST_CONFIG, NOTEBOOK
 
+pytest_plugins = ["pytester"]
+
 _AWS_VARIABLES = (
     "AWS_ACCESS_KEY_ID",
     "AWS_SECRET_ACCESS_KEY",
