@@ -59,7 +59,7 @@ def test_public_surface() -> None:
         if name != "__version__":
             assert value is getattr(module, name), name
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
-        _ = sagemaker_presign.nope  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
+        _ = sagemaker_presign.nope  # type: ignore[attr-defined]
     assert sagemaker_presign.__version__ == run_python(
         "from importlib.metadata import version; print(version('sagemaker-presign'))"
     )

@@ -17,6 +17,7 @@ from ._local import LocalSageMaker
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Serve until SIGINT or SIGTERM; the exit status is 0."""
     parser = argparse.ArgumentParser(
         prog="python -m sagemaker_presign.testing",
         description="Serve a local SageMaker endpoint on 127.0.0.1 until interrupted.",

@@ -1,0 +1,80 @@
+"""The release artefacts: an sdist and a wheel that install clean and run the demo."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*command: str | Path, cwd: Path | None = None) -> str:
+    proc = subprocess.run(
+        [str(part) for part in command],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=600,
+        check=False,
+    )
+    assert proc.returncode == 0, f"{command} failed:\n{proc.stdout}\n{proc.stderr}"
+    return proc.stdout
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    run(sys.executable, "-m", "build", "--sdist", "--wheel", "--outdir", out, ROOT)
+    return out
+
+
+def version() -> str:
+    # pyproject.toml is the one source; the installed metadata is what it says.
+    from importlib.metadata import version as installed_version
+
+    return installed_version("sagemaker-presign")
+
+
+def test_wheel_holds_the_package_and_py_typed_not_tests(dist: Path) -> None:
+    [wheel] = dist.glob("*.whl")
+    assert wheel.name.startswith(f"sagemaker_presign-{version()}-py3-none-any")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "sagemaker_presign/py.typed" in names
+    assert "sagemaker_presign/__init__.py" in names
+    assert "sagemaker_presign/testing/__init__.py" in names
+    assert all(
+        name.startswith(("sagemaker_presign/", f"sagemaker_presign-{version()}.dist-info/"))
+        for name in names
+    ), names
+    metadata = zipfile.ZipFile(wheel).read(
+        f"sagemaker_presign-{version()}.dist-info/entry_points.txt"
+    )
+    assert b"sagemaker-presign = sagemaker_presign._cli:main" in metadata
+    assert b"sagemaker_presign = sagemaker_presign.pytest_plugin" in metadata
+
+
+def test_sdist_and_twine_check(dist: Path) -> None:
+    [sdist] = dist.glob("*.tar.gz")
+    assert sdist.name == f"sagemaker_presign-{version()}.tar.gz"
+    output = run(sys.executable, "-m", "twine", "check", "--strict", *sorted(dist.iterdir()))
+    assert output.count("PASSED") == 2
+
+
+def test_the_wheel_installs_into_a_fresh_venv_and_runs_the_demo(dist: Path, tmp_path: Path) -> None:
+    [wheel] = dist.glob("*.whl")
+    target = tmp_path / "venv"
+    venv.create(target, with_pip=True)
+    bin_dir = target / ("Scripts" if os.name == "nt" else "bin")
+    run(bin_dir / "python", "-m", "pip", "install", "--quiet", wheel)
+    url = run(bin_dir / "sagemaker-presign", "--local", "demo-nb")
+    assert url.startswith("https://demo-nb.notebook.us-east-1.sagemaker.aws?authToken=")
+    installed = run(
+        bin_dir / "python", "-c", "import sagemaker_presign; print(sagemaker_presign.__version__)"
+    )
+    assert installed.strip() == version()

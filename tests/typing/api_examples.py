@@ -1,0 +1,115 @@
+"""The public API's typing promises, checked by mypy --strict and pyright (strict); never run.
+
+Each ``assert_type`` is a promise a user can rely on; each ``# type: ignore[...]`` line is a
+misuse the type checkers must catch (both report an ignore comment that suppresses nothing, so
+these lines fail the check the day the misuse stops being an error).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import boto3
+from botocore.config import Config
+from mypy_boto3_sagemaker import SageMakerClient
+from typing_extensions import assert_type
+
+import sagemaker_presign
+from sagemaker_presign import (
+    MAX_SESSION_DURATION,
+    URL_VALIDITY,
+    AsyncPresignClient,
+    NotebookInstanceFailedError,
+    NotebookInstanceNotInServiceError,
+    NotebookInstanceStatus,
+    PresignClient,
+    PresignedNotebookUrl,
+    PresignError,
+    ServiceError,
+    WaitTimeoutError,
+    create_presigned_url,
+    validate_notebook_instance_name,
+    validate_session_duration,
+)
+from sagemaker_presign.testing import LocalSageMaker, RecordedRequest
+
+
+def accepts_the_typed_boto3_client(raw: SageMakerClient) -> None:
+    client = PresignClient(raw)
+    assert_type(client.create_presigned_url("nb"), PresignedNotebookUrl)
+    assert_type(create_presigned_url("nb", client=raw), PresignedNotebookUrl)
+
+
+def builds_from_boto3_conventions(session: boto3.Session) -> None:
+    PresignClient(session=session, endpoint_url="https://vpce.example", config=Config())
+    PresignClient(region_name="eu-west-1", profile_name="team")
+
+
+def result_properties(client: PresignClient) -> None:
+    result = client.create_presigned_url("nb", session_duration=timedelta(hours=2))
+    assert_type(result.url, str)
+    assert_type(result.notebook_instance_name, str)
+    assert_type(result.issued_at, datetime)
+    assert_type(result.session_duration, timedelta | None)
+    assert_type(result.expires_at, datetime)
+    assert_type(result.is_stale, bool)
+    assert_type(result.time_remaining, timedelta)
+    assert_type(result.host, str)
+    assert_type(result.ensure_fresh(), str)
+    assert_type(result.ensure_fresh(margin=timedelta(seconds=30)), str)
+    assert_type(URL_VALIDITY, timedelta)
+    assert_type(MAX_SESSION_DURATION, timedelta)
+    assert_type(sagemaker_presign.__version__, str)
+
+
+def validation() -> None:
+    assert_type(validate_notebook_instance_name("nb"), str)
+    assert_type(validate_session_duration(3600), int | None)
+    assert_type(validate_session_duration(timedelta(hours=1)), int | None)
+
+
+def lifecycle(client: PresignClient) -> None:
+    status = client.wait_until_in_service("nb", start=True, on_status=print)
+    assert_type(status, NotebookInstanceStatus)
+    assert_type(client.get_status("nb"), NotebookInstanceStatus)
+    assert_type(status.is_transitional, bool)
+
+
+def error_attributes() -> None:
+    try:
+        pass
+    except WaitTimeoutError as error:
+        assert_type(error.last_status, NotebookInstanceStatus | None)
+    except NotebookInstanceFailedError as error:
+        assert_type(error.failure_reason, str | None)
+    except NotebookInstanceNotInServiceError as error:
+        assert_type(error.status, NotebookInstanceStatus)
+    except ServiceError as error:
+        assert_type(error.code, str | None)
+        assert_type(error.http_status, int | None)
+        assert_type(error.request_id, str | None)
+    except PresignError as error:
+        assert_type(error.notebook_instance_name, str | None)
+
+
+async def asynchronous(raw: SageMakerClient) -> None:
+    client = AsyncPresignClient(raw)
+    assert_type(await client.create_presigned_url("nb"), PresignedNotebookUrl)
+    assert_type(await client.get_status("nb"), NotebookInstanceStatus)
+    assert_type(await client.wait_until_in_service("nb"), NotebookInstanceStatus)
+
+
+def testing_helpers() -> None:
+    with LocalSageMaker() as sagemaker:
+        assert_type(sagemaker.client(), PresignClient)
+        assert_type(sagemaker.endpoint_url, str)
+        assert_type(sagemaker.requests, list[RecordedRequest])
+
+
+def misuse_is_caught(client: PresignClient, raw: SageMakerClient) -> None:
+    client.create_presigned_url("nb", session_duration="2h")  # type: ignore[arg-type]
+    client.create_presigned_url("nb", 3600)  # type: ignore[call-arg]
+    client.create_presigned_url(name="nb")  # type: ignore[call-arg]
+    PresignedNotebookUrl("https://x", "nb")  # type: ignore[call-arg]
+    sagemaker_presign.PresignClent  # type: ignore[attr-defined]  # noqa: B018
+    create_presigned_url("nb", client=raw, region_name="x")  # a TypeError at run time only
