@@ -76,3 +76,15 @@ def test_examples_run(page: Path, aws_pointing_at_local: LocalSageMaker) -> None
                 value(local_sagemaker=local, presign_client=client)
     # The examples talked to the local endpoint, not to AWS.
     assert aws_pointing_at_local.requests or page.name == "testing.md"
+
+
+def test_the_api_reference_covers_every_public_name() -> None:
+    import sagemaker_presign
+    import sagemaker_presign.testing
+
+    reference = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    for name in sagemaker_presign.__all__:
+        assert f"::: sagemaker_presign.{name}\n" in reference or f"`{name}`" in reference, name
+    for name in sagemaker_presign.testing.__all__:
+        if not name.startswith("DUMMY_"):
+            assert f"::: sagemaker_presign.testing.{name}\n" in reference, name

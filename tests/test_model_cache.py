@@ -62,6 +62,7 @@ def test_clients_we_build_use_the_trimmed_model(sagemaker: LocalSageMaker, cache
     client.wait_until_in_service(NOTEBOOK, start=True, sleep=lambda _: None)
     assert client.get_status(NOTEBOOK) is NotebookInstanceStatus.IN_SERVICE
     assert client.create_presigned_url(NOTEBOOK).notebook_instance_name == NOTEBOOK
+    assert "sagemaker-presign/" in sagemaker.requests[-1].headers["user-agent"]
 
 
 @pytest.mark.usefixtures("credentials")
