@@ -186,8 +186,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.quiet:
             _print_result(result, as_json=args.json, out=sys.stdout)
     except BrokenPipeError:
-        # The reader went away (``| head``); nothing left to say to it.
-        sys.stderr.close()
+        # The reader went away (``| head``). Point stdout at /dev/null so that Python's own
+        # flush at exit does not print a traceback about it (the recipe from Python's docs).
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return ExitCode.FAILURE
     if args.open:
         _open_in_browser(result)

@@ -33,9 +33,11 @@ class PresignClient:
     """Creates presigned notebook instance URLs through one boto3 SageMaker client.
 
     Pass a ready client (``boto3.client("sagemaker")``), or let it build one from the
-    arguments (``session``, else a new ``boto3.Session`` with ``region_name`` and
-    ``profile_name``; ``endpoint_url`` and ``config`` go to the client). Everything the
-    standard credential chain and ``AWS_PROFILE``/``AWS_REGION`` say applies as usual.
+    arguments: from ``session`` (a ``boto3.Session``, used as it is), else from a new session
+    with ``region_name`` and ``profile_name``; ``endpoint_url`` and ``config`` go to the
+    client. The standard credential chain, ``AWS_PROFILE`` and ``AWS_REGION`` apply as usual.
+    A client built without a session reads a trimmed SageMaker model (see the performance
+    docs); one you pass, or build from your session, is never altered.
 
     One instance is safe to share between threads, as boto3 clients are.
     """
@@ -92,9 +94,6 @@ class PresignClient:
         """
         name = validate_notebook_instance_name(notebook_instance_name)
         seconds = validate_session_duration(session_duration)
-        return self._presign(name, seconds)
-
-    def _presign(self, name: str, seconds: int | None) -> PresignedNotebookUrl:
         params: dict[str, Any] = {"NotebookInstanceName": name}
         if seconds is not None:
             params["SessionExpirationDurationInSeconds"] = seconds

@@ -216,3 +216,17 @@ def test_parse_duration_rejects(text: str) -> None:
 
     with pytest.raises(argparse.ArgumentTypeError):
         parse_duration(text)
+
+
+def test_a_reader_that_goes_away_is_not_a_traceback() -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sagemaker_presign", "--local", NOTEBOOK],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None
+    proc.stdout.close()  # like `| head -c 0`
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == ExitCode.FAILURE
+    assert b"Traceback" not in stderr
+    assert b"BrokenPipe" not in stderr
