@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 
 class AsyncPresignClient:
-    """The asyncio twin of :class:`PresignClient`: same arguments, same methods, awaitable.
+    """The asyncio twin of `PresignClient`: same arguments, same methods, awaitable.
 
     Build it exactly as a PresignClient (a ready boto3 client, or the arguments to build one);
     building happens in the constructor, before any loop is needed.
@@ -73,7 +73,7 @@ class AsyncPresignClient:
         *,
         session_duration: int | timedelta | None = None,
     ) -> PresignedNotebookUrl:
-        """Like :meth:`PresignClient.create_presigned_url`; ``issued_at`` is still read just
+        """Like `PresignClient.create_presigned_url`; ``issued_at`` is still read just
         before the request is sent, in the worker thread."""
         return await asyncio.to_thread(
             self._sync.create_presigned_url,
@@ -82,7 +82,7 @@ class AsyncPresignClient:
         )
 
     async def get_status(self, notebook_instance_name: str) -> NotebookInstanceStatus:
-        """Like :meth:`PresignClient.get_status`."""
+        """Like `PresignClient.get_status`."""
         return await asyncio.to_thread(self._sync.get_status, notebook_instance_name)
 
     async def wait_until_in_service(
@@ -96,7 +96,7 @@ class AsyncPresignClient:
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> NotebookInstanceStatus:
-        """Like :meth:`PresignClient.wait_until_in_service`, sleeping with ``asyncio.sleep``.
+        """Like `PresignClient.wait_until_in_service`, sleeping with ``asyncio.sleep``.
 
         Cancelling the task ends the wait at once (a request in flight finishes in its thread).
         """
@@ -122,7 +122,7 @@ class AsyncPresignClient:
             await sleep(step.sleep)
 
     async def close(self) -> None:
-        """Like :meth:`PresignClient.close`."""
+        """Like `PresignClient.close`."""
         await asyncio.to_thread(self._sync.close)
 
     async def __aenter__(self) -> Self:

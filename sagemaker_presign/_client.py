@@ -90,7 +90,7 @@ class PresignClient:
 
         *session_duration* is the Jupyter session's length once the URL is opened: whole
         seconds or a timedelta from 30 min to 12 h; None leaves it to the service (12 h).
-        Invalid input raises :class:`InvalidParameterError` before anything is sent.
+        Invalid input raises `InvalidParameterError` before anything is sent.
         """
         name = validate_notebook_instance_name(notebook_instance_name)
         seconds = validate_session_duration(session_duration)

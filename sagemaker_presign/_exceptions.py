@@ -272,7 +272,7 @@ def _raised_by_response_parser(exc: BaseException) -> bool:
 
 
 def translate(exc: Exception, *, notebook_instance_name: str | None = None) -> PresignError:
-    """Return our error for an exception that :func:`is_translatable` accepts.
+    """Return our error for an exception that `is_translatable` accepts.
 
     The caller raises the result ``from exc``, which keeps botocore's error as ``__cause__``.
     """

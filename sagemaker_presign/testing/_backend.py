@@ -37,8 +37,8 @@ class RecordedRequest:
 class Fault:
     """Something to go wrong with the next matching request, instead of the normal answer.
 
-    Build one with :meth:`LocalSageMaker.fail_next` and its siblings, or directly and pass it
-    to :meth:`LocalSageMaker.queue_fault`. ``delay`` is waited first; then, in this order, the
+    Build one with `LocalSageMaker.fail_next` and its siblings, or directly and pass it
+    to `LocalSageMaker.queue_fault`. ``delay`` is waited first; then, in this order, the
     connection is dropped, ``body`` is sent raw, or ``error_code`` is answered; a fault with
     only a delay answers normally after it.
     """
