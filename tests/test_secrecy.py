@@ -91,3 +91,13 @@ def test_redaction_helpers() -> None:
     assert scrub("see ?authToken=abc-DEF_1 and X-Amz-Security-Token=zzz&y") == (
         "see ?authToken=*** and X-Amz-Security-Token=***&y"
     )
+
+
+def test_local_sagemaker_does_not_print_the_urls_it_issued(
+    sagemaker: LocalSageMaker, client: PresignClient
+) -> None:
+    token = token_of(client.create_presigned_url(NOTEBOOK).url)
+    instance = sagemaker.notebook_instance(NOTEBOOK)
+    assert token in instance.issued_urls[-1]
+    assert token not in repr(instance)
+    assert token not in repr(sagemaker)

@@ -92,7 +92,7 @@ class NotebookInstance:
     #: With time-based transitions: (monotonic deadline, the status reached then).
     settles: tuple[float, str] | None = None
     #: Issued URLs, newest last, so a test can check what was handed out.
-    issued_urls: list[str] = field(default_factory=list[str])
+    issued_urls: list[str] = field(default_factory=list[str], repr=False)
     created_at: float = field(default_factory=time.time)
 
     def advance(self, now: float) -> None:
