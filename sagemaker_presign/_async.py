@@ -2,19 +2,20 @@
 
 Each boto3 call runs in a worker thread (``asyncio.to_thread``), so the event loop never blocks
 on the network; waiting sleeps with ``asyncio.sleep``, so a wait can be cancelled at once. The
-decisions of the wait are the synchronous client's (``Waiter``), not a copy of them.
+decisions and the loop of the wait are the synchronous client's (``wait_steps``), not a copy.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from ._client import PresignClient
-from ._lifecycle import DEFAULT_POLL_INTERVAL, DEFAULT_TIMEOUT, Waiter
+from ._lifecycle import DEFAULT_POLL_INTERVAL, DEFAULT_TIMEOUT, Waiter, run_async
 from ._validation import validate_notebook_instance_name
 
 if TYPE_CHECKING:
@@ -90,15 +91,16 @@ class AsyncPresignClient:
         notebook_instance_name: str,
         *,
         start: bool = False,
-        timeout: timedelta = DEFAULT_TIMEOUT,
-        poll_interval: timedelta = DEFAULT_POLL_INTERVAL,
+        timeout: float | timedelta = DEFAULT_TIMEOUT,
+        poll_interval: float | timedelta = DEFAULT_POLL_INTERVAL,
         on_status: Callable[[NotebookInstanceStatus], object] | None = None,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> NotebookInstanceStatus:
         """Like `PresignClient.wait_until_in_service`, sleeping with ``asyncio.sleep``.
 
-        Cancelling the task ends the wait at once (a request in flight finishes in its thread).
+        Cancelling the task ends the wait at once (a request in flight finishes in its
+        thread), and so does the timeout, within the same bound as the synchronous wait.
         """
         name = validate_notebook_instance_name(notebook_instance_name)
         waiter = Waiter(
@@ -109,17 +111,14 @@ class AsyncPresignClient:
             on_status=on_status,
             now=clock(),
         )
-        # Same package: the sync client's describe and start, with their error translation.
-        describe = self._sync._describe  # pyright: ignore[reportPrivateUsage]
-        start_instance = self._sync._start  # pyright: ignore[reportPrivateUsage]
-        while True:
-            status, reason = await asyncio.to_thread(describe, name)
-            step = waiter.observe(status, reason, clock())
-            if step.sleep is None:
-                return status
-            if step.start:
-                await asyncio.to_thread(start_instance, name)
-            await sleep(step.sleep)
+        # Same package: the sync client's requests, with their error translation, each in a
+        # worker thread; the deadline is kept here, on the loop.
+        requests = self._sync._wait_requests(name)  # pyright: ignore[reportPrivateUsage]
+        threaded = {
+            step: functools.partial(asyncio.to_thread, request)
+            for step, request in requests.items()
+        }
+        return await run_async(waiter, threaded, sleep, clock)
 
     async def close(self) -> None:
         """Like `PresignClient.close`."""

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from ._exceptions import ConfigurationError, ServiceError, is_translatable, translate
-from ._lifecycle import DEFAULT_POLL_INTERVAL, DEFAULT_TIMEOUT, Waiter
+from ._configuration import build_client, check_ready_client
+from ._exceptions import ConflictingStatusError, is_translatable, translate
+from ._lifecycle import DEFAULT_POLL_INTERVAL, DEFAULT_TIMEOUT, Waiter, run_sync
+from ._log_redaction import redacting
+from ._redact import redact_url
 from ._responses import authorized_url, described_status
-from ._result import PresignedNotebookUrl, utc_now
+from ._result import PresignedNotebookUrl
 from ._status import NotebookInstanceStatus
 from ._validation import validate_notebook_instance_name, validate_session_duration
 
@@ -66,13 +68,16 @@ class PresignClient:
                     "pass either a ready sagemaker_client or the arguments to build one, "
                     f"not both (got sagemaker_client and {', '.join(given)})"
                 )
-            self._client: Any = sagemaker_client
+            self._client: Any = check_ready_client(sagemaker_client)
             self._owns_client = False
         else:
             if session is not None and profile_name is not None:
                 raise TypeError("profile_name cannot be combined with session: a session has one")
-            self._client = _build_client(session, region_name, profile_name, endpoint_url, config)
+            self._client = build_client(session, region_name, profile_name, endpoint_url, config)
             self._owns_client = True
+        meta = getattr(self._client, "meta", None)
+        region = getattr(meta, "region_name", None)
+        self._region: str | None = region if isinstance(region, str) else None
 
     @property
     def sagemaker_client(self) -> BaseClient:
@@ -99,13 +104,13 @@ class PresignClient:
             params["SessionExpirationDurationInSeconds"] = seconds
         # Read before sending: the service issues the URL later than this, retries included,
         # so expires_at can only err on the early side.
-        issued_at = utc_now()
+        clock = PresignedNotebookUrl.clock_now()
         response = self._call("create_presigned_notebook_instance_url", name, params)
         url = authorized_url(response, name)
-        result = PresignedNotebookUrl(
-            url=url,
+        result = PresignedNotebookUrl.issued(
+            url,
             notebook_instance_name=name,
-            issued_at=issued_at,
+            clock=clock,
             session_duration=None if seconds is None else timedelta(seconds=seconds),
         )
         if logger.isEnabledFor(logging.DEBUG):  # skip formatting the deadline when nobody listens
@@ -126,8 +131,8 @@ class PresignClient:
         notebook_instance_name: str,
         *,
         start: bool = False,
-        timeout: timedelta = DEFAULT_TIMEOUT,
-        poll_interval: timedelta = DEFAULT_POLL_INTERVAL,
+        timeout: float | timedelta = DEFAULT_TIMEOUT,
+        poll_interval: float | timedelta = DEFAULT_POLL_INTERVAL,
         on_status: Callable[[NotebookInstanceStatus], object] | None = None,
         sleep: Callable[[float], object] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
@@ -137,13 +142,20 @@ class PresignClient:
         Polls DescribeNotebookInstance every *poll_interval*: an instance already InService
         costs one request and no sleep. Stopping is waited out; Pending, Updating, maintenance
         and statuses this version does not know keep it polling. *on_status* is called with
-        each new status, the first included. *sleep* and *clock* (a monotonic clock) can be
-        replaced, e.g. to drive the wait from tests or a progress display.
+        each new status, the first included. *timeout* and *poll_interval* are seconds or
+        timedeltas, more than 0 and at most 7 days. *sleep* and *clock* (a monotonic clock)
+        can be replaced, e.g. to drive the wait from tests or a progress display.
+
+        The timeout bounds the whole wait: a request still unanswered at the deadline is
+        given at most ``min(timeout, 5 s)`` more, then left behind.
 
         Raises:
+            InvalidParameterError: *timeout* or *poll_interval* not positive, or over 7 days;
+                nothing was sent (TypeError for arguments of the wrong type).
             NotebookInstanceNotInServiceError: Stopped and not *start*, or Deleting.
             NotebookInstanceFailedError: Failed; ``failure_reason`` says why.
             ResourceLimitExceededError: the start would exceed an account quota.
+            ServiceError: the service refused the start for any other reason.
             WaitTimeoutError: not InService within *timeout*.
         """
         name = validate_notebook_instance_name(notebook_instance_name)
@@ -155,14 +167,11 @@ class PresignClient:
             on_status=on_status,
             now=clock(),
         )
-        while True:
-            status, reason = self._describe(name)
-            step = waiter.observe(status, reason, clock())
-            if step.sleep is None:
-                return status
-            if step.start:
-                self._start(name)
-            sleep(step.sleep)
+        return run_sync(waiter, self._wait_requests(name), sleep, clock)
+
+    def _wait_requests(self, name: str) -> dict[str, Callable[[], Any]]:
+        """The requests a wait sends, by the names `wait_steps` uses."""
+        return {"describe": lambda: self._describe(name), "start": lambda: self._start(name)}
 
     def _describe(self, name: str) -> tuple[NotebookInstanceStatus, str | None]:
         response = self._call("describe_notebook_instance", name, {"NotebookInstanceName": name})
@@ -171,24 +180,23 @@ class PresignClient:
     def _start(self, name: str) -> None:
         try:
             self._call("start_notebook_instance", name, {"NotebookInstanceName": name})
-        except ServiceError as error:
+        except ConflictingStatusError as error:
             # Someone else started it between our describe and our start: the service says
-            # it is no longer Stopped. The next describe shows where it is.
-            if type(error) is not ServiceError or error.code not in (
-                "ValidationException",
-                "ValidationError",
-            ):
-                raise
+            # it is no longer Stopped. The next describe shows where it is. Any other
+            # refusal is raised at once.
             logger.debug("start of %r raced with another actor: %s", name, error)
 
     def _call(self, method: str, name: str, params: Mapping[str, Any]) -> Any:
-        """Make one API call, turning botocore's errors into ours."""
+        """Make one API call, botocore's log records redacted and its errors translated."""
         try:
-            return getattr(self._client, method)(**params)
+            return redacting(lambda: getattr(self._client, method)(**params))
         except Exception as exc:
             if not is_translatable(exc):
                 raise
-            raise translate(exc, notebook_instance_name=name) from exc
+            operation = method.title().replace("_", "")
+            raise translate(
+                exc, notebook_instance_name=name, region_name=self._region, operation=operation
+            ) from exc
 
     def close(self) -> None:
         """Close the connections of a client this instance built (a passed one is left open)."""
@@ -208,70 +216,6 @@ class PresignClient:
 
     def __repr__(self) -> str:
         meta = getattr(self._client, "meta", None)
-        region = getattr(meta, "region_name", None)
         endpoint = getattr(meta, "endpoint_url", None)
-        return f"{type(self).__name__}(region_name={region!r}, endpoint_url={endpoint!r})"
-
-
-def _user_agent_config(config: Config | None) -> Config:
-    """Return *config* with ``sagemaker-presign/<version>`` added to the user agent."""
-    from botocore.config import Config
-
-    from ._version import version
-
-    ours = f"sagemaker-presign/{version()}"
-    extra = getattr(config, "user_agent_extra", None)
-    tagged = Config(user_agent_extra=f"{extra} {ours}" if extra else ours)
-    return tagged if config is None else config.merge(tagged)
-
-
-def _build_client(
-    session: boto3.Session | None,
-    region_name: str | None,
-    profile_name: str | None,
-    endpoint_url: str | None,
-    config: Config | None,
-) -> Any:
-    from botocore.exceptions import BotoCoreError
-
-    try:
-        if session is not None:
-            # The caller's session: used as it is, nothing swapped in.
-            region = region_name or _environment_region(session.region_name)
-            return session.client(  # pyright: ignore[reportUnknownMemberType]
-                "sagemaker",
-                region_name=region,
-                endpoint_url=endpoint_url,
-                config=_user_agent_config(config),
-            )
-        # Our own session: botocore's directly (importing boto3 would only add start-up
-        # time), with the trimmed SageMaker data when it can be had.
-        import botocore.session
-
-        from ._model_cache import use_trimmed_data
-
-        own = botocore.session.Session(profile=profile_name)
-        use_trimmed_data(own)
-        region = region_name or _environment_region(own.get_config_variable("region"))
-        return own.create_client(
-            "sagemaker",
-            region_name=region,
-            endpoint_url=endpoint_url,
-            config=_user_agent_config(config),
-        )
-    except BotoCoreError as exc:
-        raise translate(exc) from exc
-    except ValueError as exc:
-        # botocore raises a bare ValueError for a malformed endpoint URL.
-        raise ConfigurationError(f"the AWS configuration is not usable: {exc}") from exc
-
-
-def _environment_region(configured: object) -> str | None:
-    """*configured* if set, else AWS_REGION.
-
-    botocore reads only AWS_DEFAULT_REGION; the other AWS SDKs and CLI v2 also read
-    AWS_REGION, and users expect it to work here too.
-    """
-    if isinstance(configured, str) and configured:
-        return configured
-    return os.environ.get("AWS_REGION") or None
+        shown = redact_url(endpoint) if isinstance(endpoint, str) else endpoint
+        return f"{type(self).__name__}(region_name={self._region!r}, endpoint_url={shown!r})"

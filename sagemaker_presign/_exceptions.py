@@ -12,7 +12,8 @@
     │   ├── AccessDeniedError
     │   ├── ThrottlingError
     │   ├── ServiceUnavailableError
-    │   └── ResourceLimitExceededError
+    │   ├── ResourceLimitExceededError
+    │   └── ConflictingStatusError
     ├── NetworkError
     ├── UnexpectedResponseError
     ├── PresignedUrlExpiredError
@@ -21,18 +22,20 @@
     └── WaitTimeoutError (also TimeoutError)
 
 Like httpx's ``_exceptions.py``: each class says when it is raised, and the mapping from
-the lower layer lives in ``_BOTOCORE_EXCEPTIONS`` and ``_SERVICE_CODES`` below, nowhere else.
-botocore is imported only once an error has to be translated, so importing this module
-stays cheap.
+the lower layer lives in ``_RAISED`` and ``_SERVICE_CODES`` below, nowhere else: each row gives
+our class *and* the message it carries. botocore is imported only once an error has to be
+translated, so importing this module stays cheap. (Over 300 lines because the tree and its
+one table belong together.)
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Final
 
-from ._redact import scrub
+from ._redact import clean
 from ._status import NotebookInstanceStatus
 
 
@@ -48,8 +51,9 @@ class PresignError(Exception):
         http_status: int | None = None,
         notebook_instance_name: str | None = None,
     ) -> None:
-        # Every message passes through scrub(): no path may put a URL token into one.
-        self.message: str = scrub(message)
+        # Every message passes through clean(): no path may put a URL token, a signature or
+        # a raw control character into one.
+        self.message: str = clean(message)
         #: The service's error code (``"AccessDeniedException"``), when the service answered.
         self.code: str | None = code
         #: The ``x-amzn-RequestId`` of the failed request, for AWS support.
@@ -123,12 +127,16 @@ class ResourceLimitExceededError(ServiceError):
     """Starting the instance would exceed an account quota (``ResourceLimitExceeded``)."""
 
 
+class ConflictingStatusError(ServiceError):
+    """The instance's status does not allow the call (a start of an instance not Stopped)."""
+
+
 class NetworkError(PresignError):
     """The endpoint could not be reached or the connection failed (timeout, TLS, proxy)."""
 
 
 class UnexpectedResponseError(PresignError):
-    """The service answered 200 but without a usable ``AuthorizedUrl``."""
+    """The answer could not be read, or held no usable ``AuthorizedUrl`` (not a plain https URL)."""
 
 
 class PresignedUrlExpiredError(PresignError):
@@ -165,30 +173,85 @@ class WaitTimeoutError(PresignError, TimeoutError):
 
 
 # --- the translation table ------------------------------------------------------------------
+#
+# Message templates may use {operation} (the API call), {about} (" for notebook instance 'x'"),
+# {where} (" in eu-west-1"), {name} and {detail} (the lower layer's own text, cleaned).
 
-#: botocore exception class names -> ours. The raised exception's MRO is walked, so the
-#: most specific botocore class listed wins; names absent from an older botocore are harmless.
-_BOTOCORE_EXCEPTIONS: Final[Mapping[str, type[PresignError]]] = {
-    "ParamValidationError": InvalidParameterError,
-    "NoRegionError": ConfigurationError,
-    "ProfileNotFound": ConfigurationError,
-    "InvalidRegionError": ConfigurationError,
-    "InvalidConfigError": ConfigurationError,
-    "InvalidEndpointConfigurationError": ConfigurationError,
-    "UnknownEndpointError": ConfigurationError,
-    "NoCredentialsError": CredentialsError,
-    "PartialCredentialsError": CredentialsError,
-    "CredentialRetrievalError": CredentialsError,
-    "RefreshWithMFAUnsupportedError": CredentialsError,
-    "SSOError": CredentialsError,
-    "TokenRetrievalError": CredentialsError,
-    "NoAuthTokenError": CredentialsError,
-    "UnauthorizedSSOTokenError": CredentialsError,
-    "EndpointConnectionError": NetworkError,
-    "ConnectionError": NetworkError,
-    "HTTPClientError": NetworkError,
-    "ResponseParserError": UnexpectedResponseError,
-    "BotoCoreError": PresignError,
+
+@dataclass(frozen=True)
+class _Row:
+    """One row of the table: our class, its message, and (for service codes) when it applies."""
+
+    error: type[PresignError]
+    template: str
+    #: For a service code: the service message must match this, or the row is passed over.
+    message: re.Pattern[str] | None = None
+    #: For a service code: the message must also name the notebook instance the call was about.
+    names_instance: bool = False
+    #: {detail} starts with the exception's class name (for errors that are not botocore's).
+    detail_with_type: bool = False
+
+
+_NETWORK = _Row(NetworkError, "could not talk to the SageMaker endpoint: {detail}")
+_CONFIGURATION = _Row(ConfigurationError, "the AWS configuration is not usable: {detail}")
+_CREDENTIALS = _Row(CredentialsError, "the AWS credentials could not be used: {detail}")
+_SSO = _Row(
+    CredentialsError,
+    "the SSO login could not be used: {detail}; run `aws sso login` (with --profile if needed)",
+)
+_UNREADABLE = _Row(
+    UnexpectedResponseError,
+    "SageMaker's answer to {operation}{about} could not be read: {detail}",
+)
+
+#: Exceptions raised while botocore handles one of our calls, by class name -> our row. The
+#: raised exception's MRO is walked, so the most specific class listed wins. Names from
+#: botocore.exceptions (absent ones in an older botocore are harmless), then the built-in
+#: exceptions botocore's stack lets through: a parser crashing on a hostile body (a JSON array,
+#: ``[`` x 200,000), or moto's in-process ``mock_aws``, which raises NotImplementedError.
+_RAISED: Final[Mapping[str, _Row]] = {
+    "ParamValidationError": _Row(InvalidParameterError, "botocore rejected a parameter: {detail}"),
+    "NoRegionError": _Row(
+        ConfigurationError,
+        "no AWS region is set: pass region_name (--region on the command line), set "
+        "AWS_REGION, or give your profile a region (`aws configure set region eu-west-1`)",
+    ),
+    "ProfileNotFound": _Row(
+        ConfigurationError,
+        "{detail}: check AWS_PROFILE or --profile against `aws configure list-profiles`",
+    ),
+    "InvalidRegionError": _CONFIGURATION,
+    "InvalidConfigError": _CONFIGURATION,
+    "InvalidEndpointConfigurationError": _CONFIGURATION,
+    "UnknownEndpointError": _CONFIGURATION,
+    "NoCredentialsError": _Row(
+        CredentialsError,
+        "no AWS credentials were found: run `aws configure`, set AWS_PROFILE to a configured "
+        "profile, or run `aws sso login` for an IAM Identity Center (SSO) profile",
+    ),
+    "PartialCredentialsError": _CREDENTIALS,
+    "CredentialRetrievalError": _CREDENTIALS,
+    "RefreshWithMFAUnsupportedError": _CREDENTIALS,
+    "SSOError": _SSO,
+    "TokenRetrievalError": _SSO,
+    "NoAuthTokenError": _SSO,
+    "UnauthorizedSSOTokenError": _SSO,
+    "EndpointConnectionError": _NETWORK,
+    "ConnectionError": _NETWORK,
+    "HTTPClientError": _NETWORK,
+    "ResponseParserError": _UNREADABLE,
+    "BotoCoreError": _Row(PresignError, "{detail}"),
+    "NotImplementedError": _Row(
+        ServiceError,
+        "the SageMaker endpoint does not implement {operation}: {detail} (moto's in-process "
+        "mock_aws does not implement the presign call; use LocalSageMaker)",
+        detail_with_type=True,
+    ),
+    "Exception": _Row(
+        UnexpectedResponseError,
+        "SageMaker's answer to {operation}{about} could not be read: botocore failed with {detail}",
+        detail_with_type=True,
+    ),
 }
 
 _CREDENTIAL_CODES = (
@@ -229,90 +292,139 @@ _UNAVAILABLE_CODES = (
     "ServiceUnavailable",
     "ServiceUnavailableException",
 )
+_VALIDATION_CODES = ("ValidationException", "ValidationError")
 
-#: Service error codes -> ours. Codes not listed fall back on the HTTP status (5xx means
-#: unavailable, 429 throttled) and then on plain ServiceError.
-_SERVICE_CODES: Final[Mapping[str, type[ServiceError]]] = {
-    **dict.fromkeys(_CREDENTIAL_CODES, CredentialsRejectedError),
-    **dict.fromkeys(_ACCESS_CODES, AccessDeniedError),
-    **dict.fromkeys(_THROTTLING_CODES, ThrottlingError),
-    **dict.fromkeys(_UNAVAILABLE_CODES, ServiceUnavailableError),
-    "ResourceLimitExceeded": ResourceLimitExceededError,
+_NOT_FOUND_HEAD = "notebook instance {name!r} does not exist in this account{where}"
+_REFUSED = _Row(ServiceError, "SageMaker refused {operation}{about}{where}")
+_THROTTLED = _Row(
+    ThrottlingError, "{operation}{about} was throttled, and botocore's retries are spent"
+)
+_UNAVAILABLE = _Row(ServiceUnavailableError, "SageMaker failed on its side in {operation}{about}")
+
+#: Service error codes -> the rows that may apply, first match wins. SageMaker answers an
+#: unknown notebook instance with ValidationException "RecordNotFound" and a start from the
+#: wrong status with "Status (X) not in ([Stopped])": validation codes, so the message decides;
+#: a "does not exist" about anything else (a subnet, a role) is not the instance missing.
+_SERVICE_CODES: Final[Mapping[str, tuple[_Row, ...]]] = {
+    **dict.fromkeys(
+        _CREDENTIAL_CODES,
+        (
+            _Row(
+                CredentialsRejectedError,
+                "SageMaker refused the caller's AWS credentials or signature in {operation}; "
+                "refresh them (`aws sso login`, new keys) or check the system clock",
+            ),
+        ),
+    ),
+    **dict.fromkeys(
+        _ACCESS_CODES,
+        (
+            _Row(
+                AccessDeniedError,
+                "access denied to {operation}{about}{where}; an IAM policy with an aws:SourceIp "
+                "condition (NotIpAddress) is a common cause: check that the caller's IP address "
+                "is allowed",
+            ),
+        ),
+    ),
+    **dict.fromkeys(_THROTTLING_CODES, (_THROTTLED,)),
+    **dict.fromkeys(_UNAVAILABLE_CODES, (_UNAVAILABLE,)),
+    "ResourceLimitExceeded": (
+        _Row(
+            ResourceLimitExceededError,
+            "{operation}{about} would exceed an account quota{where}; "
+            "stop another instance or ask AWS for a higher limit",
+        ),
+    ),
+    **dict.fromkeys(
+        _VALIDATION_CODES,
+        (
+            _Row(NotebookInstanceNotFoundError, _NOT_FOUND_HEAD, re.compile("RecordNotFound")),
+            _Row(
+                NotebookInstanceNotFoundError,
+                _NOT_FOUND_HEAD,
+                re.compile(r"(?i)notebook instance\b.{0,300}(?:not found|does not exist)"),
+                names_instance=True,
+            ),
+            _Row(
+                ConflictingStatusError,
+                "notebook instance{about_name} is not in a status that allows {operation}",
+                re.compile(r"Status \(\w+\) not in \(\["),
+            ),
+            _REFUSED,
+        ),
+    ),
 }
 
-# SageMaker answers an unknown name with ValidationException "RecordNotFound" (moto says
-# "... does not exist"): a validation code, so the message decides.
-_VALIDATION_CODES = ("ValidationException", "ValidationError")
-_NOT_FOUND_MESSAGE = re.compile(r"RecordNotFound|does not exist|not found", re.IGNORECASE)
-
-_SOURCE_IP_HINT = (
-    "an IAM policy with an aws:SourceIp condition (NotIpAddress) is a common cause: "
-    "check that the caller's IP address is allowed"
-)
+#: How much of the service's message goes into ours; the whole text stays on ``__cause__``.
+MAX_SERVICE_MESSAGE = 1000
 
 
 def is_translatable(exc: BaseException) -> bool:
-    """True for botocore's own errors, and for crashes of its response parser on a bad body."""
+    """True for botocore's own errors, and for anything raised from inside botocore's stack."""
     from botocore.exceptions import BotoCoreError, ClientError
 
-    return isinstance(exc, (BotoCoreError, ClientError)) or _raised_by_response_parser(exc)
-
-
-def _raised_by_response_parser(exc: BaseException) -> bool:
-    # botocore's parser does not guard against every body: a JSON array where an object
-    # belongs ends in an AttributeError deep inside botocore.parsers.
-    tb = exc.__traceback__
-    while tb is not None and tb.tb_next is not None:
-        tb = tb.tb_next
-    return (
-        isinstance(exc, Exception)
-        and tb is not None
-        and tb.tb_frame.f_globals.get("__name__") == "botocore.parsers"
+    return isinstance(exc, (BotoCoreError, ClientError)) or (
+        isinstance(exc, Exception) and _raised_inside_botocore(exc)
     )
 
 
-def translate(exc: Exception, *, notebook_instance_name: str | None = None) -> PresignError:
+def _raised_inside_botocore(exc: BaseException) -> bool:
+    tb = exc.__traceback__
+    while tb is not None:
+        if str(tb.tb_frame.f_globals.get("__name__", "")).startswith("botocore."):
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def translate(
+    exc: Exception,
+    *,
+    notebook_instance_name: str | None = None,
+    region_name: str | None = None,
+    operation: str | None = None,
+) -> PresignError:
     """Return our error for an exception that `is_translatable` accepts.
 
-    The caller raises the result ``from exc``, which keeps botocore's error as ``__cause__``.
+    Cleans *exc* and its chain in place first (tokens, signatures and URL passwords out of
+    their messages, and out of a ClientError's ``response``), so that the caller can raise the
+    result ``from exc`` and no traceback shows a secret.
     """
     from botocore.exceptions import ClientError
 
+    _clean_chain(exc)
+    context = {
+        "operation": getattr(exc, "operation_name", None) or operation or "the SageMaker call",
+        "about": f" for notebook instance {notebook_instance_name!r}"
+        if notebook_instance_name
+        else "",
+        "about_name": f" {notebook_instance_name!r}" if notebook_instance_name else "",
+        "where": f" in {region_name}" if region_name else "",
+        "name": notebook_instance_name,
+    }
     if isinstance(exc, ClientError):
-        return _translate_client_error(exc, notebook_instance_name)
-    if _raised_by_response_parser(exc):
-        return UnexpectedResponseError(
-            f"SageMaker's answer could not be read: botocore's parser failed "
-            f"({type(exc).__name__})",
-            notebook_instance_name=notebook_instance_name,
-        )
-    cls = next(
+        return _translate_client_error(exc, notebook_instance_name, context)
+    row = next(
         (
-            _BOTOCORE_EXCEPTIONS[klass.__name__]
+            _RAISED[klass.__name__]
             for klass in type(exc).__mro__
-            if klass.__module__.startswith("botocore") and klass.__name__ in _BOTOCORE_EXCEPTIONS
+            if klass.__module__.startswith(("botocore", "builtins")) and klass.__name__ in _RAISED
         ),
-        PresignError,
+        _RAISED["BotoCoreError"],
     )
-    return cls(_describe(cls, exc), notebook_instance_name=notebook_instance_name)
+    detail = str(exc)
+    if row.detail_with_type or not detail:
+        detail = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+    context["detail"] = detail
+    return row.error(
+        _cap(row.template.format(**context)), notebook_instance_name=notebook_instance_name
+    )
 
 
-def _describe(cls: type[PresignError], exc: Exception) -> str:
-    detail = str(exc) or type(exc).__name__
-    if cls is NetworkError:
-        return f"could not talk to the SageMaker endpoint: {detail}"
-    if cls is CredentialsError:
-        return f"no usable AWS credentials: {detail}"
-    if cls is ConfigurationError:
-        return f"the AWS configuration is not usable: {detail}"
-    if cls is InvalidParameterError:
-        return f"botocore rejected a parameter: {detail}"
-    if cls is UnexpectedResponseError:
-        return f"SageMaker's answer could not be read: {detail}"
-    return detail
-
-
-def _translate_client_error(exc: Any, notebook_instance_name: str | None) -> ServiceError:
+def _translate_client_error(
+    exc: Any, notebook_instance_name: str | None, context: dict[str, Any]
+) -> ServiceError:
     response: Mapping[str, Any] = exc.response
     error: Mapping[str, Any] = response.get("Error", {})
     metadata: Mapping[str, Any] = response.get("ResponseMetadata", {})
@@ -322,37 +434,16 @@ def _translate_client_error(exc: Any, notebook_instance_name: str | None) -> Ser
     http_status = status if isinstance(status, int) else None
     request_id = metadata.get("RequestId") or None
 
-    cls: type[ServiceError] = _SERVICE_CODES.get(code, ServiceError)
-    if code in _VALIDATION_CODES and _NOT_FOUND_MESSAGE.search(service_message):
-        cls = NotebookInstanceNotFoundError
-    elif cls is ServiceError and http_status is not None:
-        if http_status >= 500:
-            cls = ServiceUnavailableError
+    row = next(
+        (r for r in _SERVICE_CODES.get(code, ()) if _applies(r, service_message, context)), None
+    )
+    if row is None:
+        if http_status is not None and http_status >= 500:
+            row = _UNAVAILABLE
         elif http_status == 429:
-            cls = ThrottlingError
-
-    operation = getattr(exc, "operation_name", None) or "the SageMaker call"
-    about = f" for notebook instance {notebook_instance_name!r}" if notebook_instance_name else ""
-    if cls is NotebookInstanceNotFoundError:
-        head = (
-            f"notebook instance {notebook_instance_name!r} does not exist "
-            "in this account and region"
-        )
-    elif cls is AccessDeniedError:
-        head = f"access denied to {operation}{about}; {_SOURCE_IP_HINT}"
-    elif cls is CredentialsRejectedError:
-        head = f"SageMaker refused the caller's AWS credentials or signature in {operation}"
-    elif cls is ThrottlingError:
-        head = f"{operation}{about} was throttled, and botocore's retries are spent"
-    elif cls is ServiceUnavailableError:
-        head = f"SageMaker failed on its side in {operation}{about}"
-    elif cls is ResourceLimitExceededError:
-        head = (
-            f"{operation}{about} would exceed an account quota; "
-            "stop another instance or ask AWS for a higher limit"
-        )
-    else:
-        head = f"SageMaker refused {operation}{about}"
+            row = _THROTTLED
+        else:
+            row = _REFUSED
     details = ", ".join(
         part
         for part in (
@@ -362,11 +453,61 @@ def _translate_client_error(exc: Any, notebook_instance_name: str | None) -> Ser
         )
         if part
     )
-    tail = f": {service_message}" if service_message else ""
-    return cls(
-        f"{head} ({details}){tail}",
+    tail = f": {_cap(service_message)}" if service_message else ""
+    cls: Any = row.error
+    error_out: ServiceError = cls(
+        f"{row.template.format(**context)} ({details}){tail}",
         code=code,
         request_id=request_id,
         http_status=http_status,
         notebook_instance_name=notebook_instance_name,
     )
+    return error_out
+
+
+def _applies(row: _Row, service_message: str, context: Mapping[str, Any]) -> bool:
+    if row.message is not None and not row.message.search(service_message):
+        return False
+    if row.names_instance:
+        name = context["name"]
+        return (
+            bool(name)
+            and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", service_message) is not None
+        )
+    return True
+
+
+def _cap(text: str) -> str:
+    if len(text) <= MAX_SERVICE_MESSAGE:
+        return text
+    cut = len(text) - MAX_SERVICE_MESSAGE
+    return f"{text[:MAX_SERVICE_MESSAGE]}... [{cut} more characters cut; see __cause__]"
+
+
+def _clean_chain(exc: BaseException) -> None:
+    """Clean the messages of *exc*, its causes, contexts and wrapped errors, in place."""
+    seen: set[int] = set()
+    stack: list[BaseException] = [exc]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        current.args = tuple(clean(a) if isinstance(a, str) else a for a in current.args)
+        for attribute in ("kwargs", "response"):
+            value = getattr(current, attribute, None)
+            if isinstance(value, dict):
+                setattr(current, attribute, _cleaned(value))
+                wrapped = value.values()  # pyright: ignore[reportUnknownVariableType]
+                stack.extend(v for v in wrapped if isinstance(v, BaseException))  # pyright: ignore[reportUnknownVariableType]
+        stack.extend(e for e in (current.__cause__, current.__context__) if e is not None)
+
+
+def _cleaned(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, dict):
+        return {key: _cleaned(item) for key, item in value.items()}  # pyright: ignore[reportUnknownVariableType]
+    if isinstance(value, (list, tuple)):
+        return type(value)(_cleaned(item) for item in value)  # pyright: ignore[reportUnknownArgumentType, reportUnknownVariableType]
+    return value

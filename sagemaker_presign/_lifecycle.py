@@ -1,17 +1,23 @@
-"""Getting a notebook instance to InService: the decisions, apart from how to sleep.
+"""Getting a notebook instance to InService: the decisions, and the one loop that makes them.
 
-``Waiter`` decides what to do after each DescribeNotebookInstance; the synchronous client
-(and any other driver, an asyncio one say) only describes, starts and sleeps as it is told.
-That keeps the state machine in one place and testable without a clock.
+``Waiter`` decides what to do after each DescribeNotebookInstance. ``wait_steps`` is the wait
+loop, written once as a generator of steps (call the service within a time budget, or sleep);
+``run_sync`` and ``run_async`` only carry the steps out, so the synchronous and the asyncio
+client share every decision and every deadline.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+import math
+import threading
+from collections.abc import Awaitable, Callable, Generator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, TypeVar
 
 from ._exceptions import (
+    InvalidParameterError,
     NotebookInstanceFailedError,
     NotebookInstanceNotInServiceError,
     WaitTimeoutError,
@@ -20,25 +26,59 @@ from ._status import NotebookInstanceStatus
 
 Status = NotebookInstanceStatus
 StatusCallback = Callable[[NotebookInstanceStatus], object]
+T = TypeVar("T")
 
 DEFAULT_TIMEOUT = timedelta(minutes=20)
 DEFAULT_POLL_INTERVAL = timedelta(seconds=10)
+#: The longest timeout or poll interval accepted: a longer wait is a mistake, not a plan.
+MAX_WAIT = timedelta(days=7)
+#: A request still in flight at the deadline gets at most this much longer (or the timeout,
+#: if that is shorter) before the wait gives up on it.
+MAX_DEADLINE_GRACE = timedelta(seconds=5)
+
+
+def wait_seconds(value: object, what: str) -> float:
+    """Seconds of a timeout or poll interval given as seconds (int or float) or a timedelta."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, timedelta)):
+        raise TypeError(
+            f"{what} must be a number of seconds or a timedelta, not {type(value).__name__}"
+        )
+    limit = MAX_WAIT.total_seconds()
+    if isinstance(value, timedelta):
+        seconds = value.total_seconds()
+    elif isinstance(value, int) and abs(value) > limit:
+        seconds = math.inf if value > 0 else -math.inf  # float(10**400) would overflow
+    else:
+        seconds = float(value)
+    if not seconds > 0:  # also catches NaN
+        shown = value if math.isfinite(seconds) else "a number that large"
+        raise InvalidParameterError(f"{what} must be more than 0 seconds, not {shown}")
+    if seconds > limit:
+        raise InvalidParameterError(f"{what} must be at most {MAX_WAIT.days} days")
+    return seconds
 
 
 @dataclass(frozen=True)
 class Step:
-    """What to do next: start the instance (once), then sleep; ``sleep=None`` means done."""
+    """What to do after a describe: start the instance (once), then sleep; None means done."""
 
     start: bool = False
     sleep: float | None = None
 
 
-def _seconds(value: timedelta, what: str) -> float:
-    if not isinstance(value, timedelta):  # pyright: ignore[reportUnnecessaryIsInstance]
-        raise TypeError(f"{what} must be a timedelta, not {type(value).__name__}")
-    if value <= timedelta(0):
-        raise ValueError(f"{what} must be positive, not {value}")
-    return value.total_seconds()
+@dataclass(frozen=True)
+class Call:
+    """Send this request (``"describe"`` or ``"start"``); give up after *budget* seconds."""
+
+    request: str
+    budget: float
+
+
+@dataclass(frozen=True)
+class Sleep:
+    """Sleep this many seconds."""
+
+    seconds: float
 
 
 class Waiter:
@@ -48,21 +88,32 @@ class Waiter:
         self,
         name: str,
         *,
-        start: bool,
-        timeout: timedelta,
-        poll_interval: timedelta,
-        on_status: StatusCallback | None,
+        start: object,
+        timeout: object,
+        poll_interval: object,
+        on_status: object,
         now: float,
     ) -> None:
+        # Every argument is checked here, before the first request.
+        if not isinstance(start, bool):
+            raise TypeError(f"start must be a bool, not {type(start).__name__}")
+        if on_status is not None and not callable(on_status):
+            raise TypeError(f"on_status must be callable or None, not {type(on_status).__name__}")
         self.name = name
         self.may_start = start
-        self.timeout = timeout
-        self.poll_seconds = _seconds(poll_interval, "poll_interval")
-        self.deadline = now + _seconds(timeout, "timeout")
-        self.on_status = on_status
+        timeout_seconds = wait_seconds(timeout, "timeout")
+        self.timeout = timedelta(seconds=timeout_seconds)
+        self.poll_seconds = wait_seconds(poll_interval, "poll_interval")
+        self.deadline = now + timeout_seconds
+        self.grace = min(MAX_DEADLINE_GRACE.total_seconds(), timeout_seconds)
+        self.on_status: StatusCallback | None = on_status
         self.last: NotebookInstanceStatus | None = None
         self.start_sent = False
         self.left_stopped_after_start = False
+
+    def budget(self, now: float) -> float:
+        """How long a request sent now may take before the wait gives up on it."""
+        return max(self.deadline - now, 0.0) + self.grace
 
     def observe(
         self, status: NotebookInstanceStatus, failure_reason: str | None, now: float
@@ -100,13 +151,18 @@ class Waiter:
         # Stopping (waiting for Stopped), Pending, Updating, maintenance, unknown: keep polling.
         remaining = self.deadline - now
         if remaining <= 0:
-            raise WaitTimeoutError(
-                f"notebook instance {self.name!r} was not InService within {self.timeout} "
-                f"(last status: {status})",
-                last_status=status,
-                notebook_instance_name=self.name,
-            )
+            raise self.timed_out()
         return Step(start=start, sleep=min(self.poll_seconds, remaining))
+
+    def timed_out(self, unanswered: str | None = None) -> WaitTimeoutError:
+        """The error that ends a wait whose time is up."""
+        late = f"; {unanswered} was still unanswered" if unanswered else ""
+        return WaitTimeoutError(
+            f"notebook instance {self.name!r} was not InService within {self.timeout} "
+            f"(last status: {self.last or 'none seen'}{late})",
+            last_status=self.last,
+            notebook_instance_name=self.name,
+        )
 
     def _not_in_service(
         self, status: NotebookInstanceStatus, why: str
@@ -116,3 +172,100 @@ class Waiter:
             status=status,
             notebook_instance_name=self.name,
         )
+
+
+_REQUEST_NAMES = {"describe": "DescribeNotebookInstance", "start": "StartNotebookInstance"}
+
+WaitSteps = Generator[Call | Sleep, Any, NotebookInstanceStatus]
+
+
+def wait_steps(waiter: Waiter, clock: Callable[[], float]) -> WaitSteps:
+    """The wait loop: yields what to do, receives each describe's (status, reason)."""
+    while True:
+        described: tuple[NotebookInstanceStatus, str | None] = yield Call(
+            "describe", waiter.budget(clock())
+        )
+        status, reason = described
+        step = waiter.observe(status, reason, clock())
+        if step.sleep is None:
+            return status
+        if step.start:
+            yield Call("start", waiter.budget(clock()))
+        yield Sleep(step.sleep)
+
+
+class _Overdue(Exception):
+    """A request took longer than its budget."""
+
+
+def run_sync(
+    waiter: Waiter,
+    requests: Mapping[str, Callable[[], Any]],
+    sleep: Callable[[float], object],
+    clock: Callable[[], float],
+) -> NotebookInstanceStatus:
+    """Carry out `wait_steps` in this thread; each request runs in a daemon thread of its own,
+    so that one hanging past the deadline (botocore's read timeout x attempts) is left behind."""
+    steps = wait_steps(waiter, clock)
+    answer: Any = None
+    try:
+        while True:
+            step = steps.send(answer)
+            answer = None
+            if isinstance(step, Sleep):
+                sleep(step.seconds)
+                continue
+            try:
+                answer = _within(requests[step.request], step.budget)
+            except _Overdue:
+                raise waiter.timed_out(_REQUEST_NAMES[step.request]) from None
+    except StopIteration as done:
+        final: NotebookInstanceStatus = done.value
+        return final
+
+
+def _within(call: Callable[[], T], seconds: float) -> T:
+    outcome: list[Any] = []
+    finished = threading.Event()
+
+    def run() -> None:
+        try:
+            outcome.append((True, call()))
+        except BaseException as exc:  # handed to the waiting thread, raised there
+            outcome.append((False, exc))
+        finally:
+            finished.set()
+
+    threading.Thread(target=run, name="sagemaker-presign-wait", daemon=True).start()
+    if not finished.wait(seconds):
+        raise _Overdue
+    ok, value = outcome[0]
+    if ok:
+        result: T = value
+        return result
+    raise value
+
+
+async def run_async(
+    waiter: Waiter,
+    requests: Mapping[str, Callable[[], Awaitable[Any]]],
+    sleep: Callable[[float], Awaitable[object]],
+    clock: Callable[[], float],
+) -> NotebookInstanceStatus:
+    """Carry out `wait_steps` on the event loop; cancelling the task ends the wait at once."""
+    steps = wait_steps(waiter, clock)
+    answer: Any = None
+    try:
+        while True:
+            step = steps.send(answer)
+            answer = None
+            if isinstance(step, Sleep):
+                await sleep(step.seconds)
+                continue
+            try:
+                answer = await asyncio.wait_for(requests[step.request](), step.budget)
+            except asyncio.TimeoutError:
+                raise waiter.timed_out(_REQUEST_NAMES[step.request]) from None
+    except StopIteration as done:
+        final: NotebookInstanceStatus = done.value
+        return final

@@ -15,42 +15,58 @@ def _fields(response: Any) -> Mapping[str, object]:
     return cast("Mapping[str, object]", response) if isinstance(response, Mapping) else {}
 
 
-# What every real answer looks like; anything else gets the slow, precise diagnosis below.
-_PLAIN_HTTPS_URL = re.compile(r"https://(?:[A-Za-z0-9-]+\.)*[A-Za-z0-9-]+(?::[0-9]+)?(?:[/?#]|$)")
+# What a usable answer looks like, whole: https, a host of letters, digits, dots and hyphens
+# (no user info, no backslash), an optional port, then printable ASCII only. Anything else
+# gets the slower, precise diagnosis below and is refused.
+_PLAIN_HTTPS_URL = re.compile(
+    r"https://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?(?:[/?#][\x21-\x7e]*)?"
+)
+_UNPRINTABLE = re.compile(r"[^\x21-\x7e]")
 
 
 def authorized_url(response: Any, name: str) -> str:
-    """Return the response's AuthorizedUrl, or raise if it is not a usable https URL."""
+    """Return the response's AuthorizedUrl, or raise if it is not a plain https URL.
+
+    Refused, with UnexpectedResponseError and never the URL in the message: another scheme,
+    user info before the host (``https://real.host@evil.example/`` prints like the real
+    one), white space or control characters anywhere (a two-line "URL", terminal escapes),
+    an empty or malformed host.
+    """
     url = _fields(response).get("AuthorizedUrl")
-    if isinstance(url, str) and _PLAIN_HTTPS_URL.match(url):
+    if isinstance(url, str) and _PLAIN_HTTPS_URL.fullmatch(url):
         return url
-    problem = None
+    raise UnexpectedResponseError(
+        f"SageMaker's answer to CreatePresignedNotebookInstanceUrl for notebook instance "
+        f"{name!r} {_url_problem(url)}",
+        notebook_instance_name=name,
+    )
+
+
+def _url_problem(url: object) -> str:  # noqa: PLR0911 - one answer per problem
+    """Say what is wrong with an AuthorizedUrl that is not a plain https URL."""
     if url is None:
-        problem = "has no AuthorizedUrl"
-    elif not isinstance(url, str):
-        problem = f"has an AuthorizedUrl that is a {type(url).__name__}, not a string"
-    elif not url.strip():
-        problem = "has an empty AuthorizedUrl"
-    else:
-        try:
-            parts = urlsplit(url)
-            host = parts.hostname
-        except ValueError:
-            parts, host = None, None
-        if parts is None:
-            problem = "has an AuthorizedUrl that is not a URL"
-        elif parts.scheme != "https":
-            problem = f"has an AuthorizedUrl whose scheme is {parts.scheme!r}, not 'https'"
-        elif not host:
-            problem = "has an AuthorizedUrl without a host"
-    if problem is not None:
-        raise UnexpectedResponseError(
-            f"SageMaker's answer to CreatePresignedNotebookInstanceUrl for notebook instance "
-            f"{name!r} {problem}",
-            notebook_instance_name=name,
+        return "has no AuthorizedUrl"
+    if not isinstance(url, str):
+        return f"has an AuthorizedUrl that is a {type(url).__name__}, not a string"
+    if not url.strip():
+        return "has an empty AuthorizedUrl"
+    bad = _UNPRINTABLE.search(url)
+    if bad is not None:
+        return (
+            f"has an AuthorizedUrl with white space, a control or a non-ASCII character "
+            f"({bad.group()!r} at position {bad.start()})"
         )
-    assert isinstance(url, str)
-    return url
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "has an AuthorizedUrl that is not a URL"
+    if parts.scheme != "https":
+        return f"has an AuthorizedUrl whose scheme is {parts.scheme[:20]!r}, not 'https'"
+    if "@" in parts.netloc:
+        return "has an AuthorizedUrl with user info before its host (a disguised host)"
+    if not parts.hostname:
+        return "has an AuthorizedUrl without a host"
+    return "has an AuthorizedUrl whose host or port is malformed"
 
 
 def described_status(response: Any, name: str) -> tuple[NotebookInstanceStatus, str | None]:

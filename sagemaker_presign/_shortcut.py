@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
+from collections import OrderedDict
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -14,24 +16,52 @@ from ._validation import validate_notebook_instance_name, validate_session_durat
 if TYPE_CHECKING:
     from botocore.client import BaseClient
 
-_shared_clients: dict[tuple[str | None, ...], PresignClient] = {}
+#: How many shared clients are kept; the least recently used one is closed past that.
+MAX_SHARED_CLIENTS = 8
+_shared_clients: OrderedDict[tuple[object, ...], PresignClient] = OrderedDict()
 _shared_lock = threading.Lock()
-# Settings that change which client gets built, besides the arguments themselves.
-_ENVIRONMENT_KEYS = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION")
+# Hashes the settings with a key of this process, so the cache holds no secret in clear.
+_KEY_SALT = os.urandom(16)
+
+
+def _settings_fingerprint() -> bytes:
+    """What decides the client besides the arguments: every AWS_* variable (credentials,
+    profile, region, endpoint, retries...) and the state of the shared config files."""
+    environment = sorted((k, v) for k, v in os.environ.items() if k.startswith("AWS_"))
+    files: list[tuple[int, int, int] | None] = []
+    for variable, default in (
+        ("AWS_CONFIG_FILE", "~/.aws/config"),
+        ("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"),
+    ):
+        try:
+            info = os.stat(os.path.expanduser(os.environ.get(variable, default)))
+        except (OSError, ValueError):
+            files.append(None)
+        else:
+            files.append((info.st_mtime_ns, info.st_size, info.st_ino))
+    text = repr((environment, files)).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(text, key=_KEY_SALT, digest_size=20).digest()
 
 
 def _shared_client(
     region_name: str | None, profile_name: str | None, endpoint_url: str | None
 ) -> PresignClient:
-    key = (region_name, profile_name, endpoint_url, *(os.environ.get(k) for k in _ENVIRONMENT_KEYS))
+    key = (region_name, profile_name, endpoint_url, _settings_fingerprint())
     with _shared_lock:
         client = _shared_clients.get(key)
-        if client is None:
-            client = PresignClient(
-                region_name=region_name, profile_name=profile_name, endpoint_url=endpoint_url
-            )
-            _shared_clients[key] = client
-        return client
+        if client is not None:
+            _shared_clients.move_to_end(key)
+            return client
+        client = PresignClient(
+            region_name=region_name, profile_name=profile_name, endpoint_url=endpoint_url
+        )
+        _shared_clients[key] = client
+        evicted: list[PresignClient] = []
+        while len(_shared_clients) > MAX_SHARED_CLIENTS:
+            evicted.append(_shared_clients.popitem(last=False)[1])
+    for old in evicted:
+        old.close()
+    return client
 
 
 def create_presigned_url(

@@ -78,8 +78,10 @@ def validate_session_duration(duration: int | timedelta | None) -> int | None:
     else:
         seconds = int(duration)
     if not _MIN_SECONDS <= seconds <= _MAX_SECONDS:
+        # A number of thousands of digits cannot even be printed (int max str digits).
+        shown = f"{seconds} s" if abs(seconds) < 10**15 else "a number that large"
         raise InvalidSessionDurationError(
             f"session duration must be from {_MIN_SECONDS} s (30 min) to {_MAX_SECONDS} s (12 h) "
-            f"inclusive, not {seconds} s"
+            f"inclusive, not {shown}"
         )
     return seconds

@@ -254,8 +254,8 @@ def test_a_closed_port_is_a_network_error() -> None:
         (b'{"AuthorizedUrl": 42}', "not a string"),
         (b"this is not json", "has no AuthorizedUrl"),
         (b"", "has no AuthorizedUrl"),
-        (b"[1, 2]", "parser failed"),
-        (b'"just a string"', "parser failed"),
+        (b"[1, 2]", "could not be read: botocore failed with AttributeError"),
+        (b'"just a string"', "could not be read: botocore failed with AttributeError"),
     ],
 )
 def test_malformed_success_is_unexpected(

@@ -128,9 +128,10 @@ def test_fields_in_order_and_keyword_constructible() -> None:
     from dataclasses import fields
 
     assert [f.name for f in fields(PresignedNotebookUrl)] == [
-        "url",
         "notebook_instance_name",
         "issued_at",
         "session_duration",
+        "_secret",
+        "_sent_monotonic",
     ]
     assert make().session_duration is None

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
 from sagemaker_presign import (
     AccessDeniedError,
     InvalidNotebookInstanceNameError,
+    InvalidParameterError,
     NotebookInstanceFailedError,
     NotebookInstanceNotFoundError,
     NotebookInstanceNotInServiceError,
@@ -26,6 +28,10 @@ from .support import NOTEBOOK, raw_client
 
 S = NotebookInstanceStatus
 POLL = timedelta(seconds=10)
+# SageMaker's wording when a start loses the race with another actor's.
+RACE = (
+    "Status (Pending) not in ([Stopped]). Unable to transition to (Pending) for Notebook Instance"
+)
 
 
 class FakeClock:
@@ -205,7 +211,7 @@ def test_resource_limit_on_start(sagemaker: LocalSageMaker, client: PresignClien
 
 def test_stopped_again_after_starting(sagemaker: LocalSageMaker, client: PresignClient) -> None:
     sagemaker.script_statuses(NOTEBOOK, ["Stopped", "Pending", "Stopped"])
-    sagemaker.fail_next("ValidationException", operation="StartNotebookInstance")
+    sagemaker.fail_next("ValidationException", message=RACE, operation="StartNotebookInstance")
     with pytest.raises(NotebookInstanceNotInServiceError, match="stopped again"):
         wait(client, FakeClock(), start=True)
     assert operations(sagemaker).count("StartNotebookInstance") == 1
@@ -215,7 +221,7 @@ def test_still_stopped_right_after_the_start_is_not_a_second_start(
     sagemaker: LocalSageMaker, client: PresignClient
 ) -> None:
     sagemaker.script_statuses(NOTEBOOK, ["Stopped", "Stopped", "Pending", "InService"])
-    sagemaker.fail_next("ValidationException", operation="StartNotebookInstance")
+    sagemaker.fail_next("ValidationException", message=RACE, operation="StartNotebookInstance")
     assert wait(client, FakeClock(), start=True) is S.IN_SERVICE
     assert operations(sagemaker).count("StartNotebookInstance") == 1
 
@@ -256,18 +262,56 @@ def test_get_status(sagemaker: LocalSageMaker, client: PresignClient) -> None:
     assert operations(sagemaker) == ["DescribeNotebookInstance"] * 2
 
 
-def test_invalid_input_sends_nothing(sagemaker: LocalSageMaker, client: PresignClient) -> None:
+@pytest.mark.parametrize(
+    ("arguments", "error", "message"),
+    [
+        (
+            {"poll_interval": timedelta(0)},
+            InvalidParameterError,
+            "poll_interval must be more than 0",
+        ),
+        ({"poll_interval": -1}, InvalidParameterError, "poll_interval must be more than 0"),
+        ({"timeout": timedelta(seconds=-1)}, InvalidParameterError, "timeout must be more than 0"),
+        ({"timeout": 0}, InvalidParameterError, "timeout must be more than 0"),
+        ({"timeout": float("nan")}, InvalidParameterError, "timeout must be more than 0"),
+        ({"timeout": 10**400}, InvalidParameterError, "timeout must be at most 7 days"),
+        ({"timeout": timedelta.max}, InvalidParameterError, "timeout must be at most 7 days"),
+        ({"poll_interval": float("inf")}, InvalidParameterError, "at most 7 days"),
+        ({"timeout": "30"}, TypeError, "timeout must be a number of seconds or a timedelta"),
+        ({"timeout": True}, TypeError, "timeout must be a number of seconds or a timedelta"),
+        ({"on_status": "print"}, TypeError, "on_status must be callable"),
+        ({"start": "yes"}, TypeError, "start must be a bool"),
+        ({"start": 1}, TypeError, "start must be a bool"),
+    ],
+)
+def test_invalid_wait_arguments_send_nothing(
+    sagemaker: LocalSageMaker,
+    client: PresignClient,
+    arguments: dict[str, Any],
+    error: type[Exception],
+    message: str,
+) -> None:
+    with pytest.raises(error, match=message):
+        client.wait_until_in_service(NOTEBOOK, **arguments)
+    assert sagemaker.requests == []
+
+
+def test_invalid_names_send_nothing(sagemaker: LocalSageMaker, client: PresignClient) -> None:
     with pytest.raises(InvalidNotebookInstanceNameError):
         client.get_status("-bad-")
     with pytest.raises(InvalidNotebookInstanceNameError):
         client.wait_until_in_service("bad_name")
-    with pytest.raises(ValueError, match="poll_interval must be positive"):
-        client.wait_until_in_service(NOTEBOOK, poll_interval=timedelta(0))
-    with pytest.raises(ValueError, match="timeout must be positive"):
-        client.wait_until_in_service(NOTEBOOK, timeout=timedelta(seconds=-1))
-    with pytest.raises(TypeError, match="timeout must be a timedelta"):
-        client.wait_until_in_service(NOTEBOOK, timeout=30)  # type: ignore[arg-type]
     assert sagemaker.requests == []
+
+
+def test_seconds_are_accepted_as_numbers(sagemaker: LocalSageMaker, client: PresignClient) -> None:
+    sagemaker.script_statuses(NOTEBOOK, ["Pending", "InService"])
+    clock = FakeClock()
+    status = client.wait_until_in_service(
+        NOTEBOOK, timeout=600, poll_interval=2.5, sleep=clock.sleep, clock=clock
+    )
+    assert status is S.IN_SERVICE
+    assert clock.sleeps == [2.5]
 
 
 def test_real_sleep_and_time_based_transitions() -> None:

@@ -1,0 +1,191 @@
+"""Building (or accepting) the boto3 SageMaker client: boto3's conventions, checked up front.
+
+Every argument is checked when the PresignClient is made, not at its first call: a region
+with a stray newline, an endpoint URL with port 99999 or an ``ftp://`` scheme, a string where
+a client belongs, each is a clear error at once.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+import warnings
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from ._exceptions import ConfigurationError, translate
+from ._redact import redact_url
+
+if TYPE_CHECKING:
+    import boto3
+    from botocore.config import Config
+
+# The shape botocore itself accepts for a region name.
+_REGION = re.compile(r"[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?")
+_LOOPBACK_NAMES = ("localhost", "localhost.localdomain", "ip6-localhost")
+
+
+class InsecureEndpointWarning(UserWarning):
+    """A plain ``http://`` endpoint on another host: the URL's token would cross unencrypted."""
+
+
+def check_ready_client(client: object) -> object:
+    """Return *client* if it looks like a boto3 SageMaker client; TypeError otherwise."""
+    if not callable(getattr(client, "create_presigned_notebook_instance_url", None)):
+        raise TypeError(
+            "sagemaker_client must be a boto3 SageMaker client (boto3.client('sagemaker')), "
+            f"not {type(client).__name__}; to build one, pass region_name=, profile_name=, "
+            "session= or endpoint_url= by keyword"
+        )
+    model = getattr(getattr(client, "meta", None), "service_model", None)
+    service = getattr(model, "service_name", "sagemaker")
+    if isinstance(service, str) and service != "sagemaker":
+        raise TypeError(f"sagemaker_client must be a SageMaker client, not a {service!r} client")
+    return client
+
+
+def _check_types(
+    session: object, region_name: object, profile_name: object, endpoint_url: object, config: object
+) -> None:
+    for label, value in (
+        ("region_name", region_name),
+        ("profile_name", profile_name),
+        ("endpoint_url", endpoint_url),
+    ):
+        if value is not None and not isinstance(value, str):
+            raise TypeError(f"{label} must be a str, not {type(value).__name__}")
+    if session is not None and not callable(getattr(session, "client", None)):
+        raise TypeError(f"session must be a boto3.Session, not {type(session).__name__}")
+    if config is not None:
+        from botocore.config import Config
+
+        if not isinstance(config, Config):
+            raise TypeError(f"config must be a botocore.config.Config, not {type(config).__name__}")
+
+
+def check_region(region: str | None, source: str) -> str | None:
+    """*region* if botocore would accept its shape; ConfigurationError naming *source* if not."""
+    if region is None or _REGION.fullmatch(region):
+        return region
+    raise ConfigurationError(
+        f"the region {region!r} from {source} is not a region name (like eu-west-1)"
+    )
+
+
+def check_endpoint_url(endpoint_url: str | None) -> str | None:
+    """*endpoint_url* if it is a usable http(s) URL; warn when plain http leaves this machine."""
+    if endpoint_url is None:
+        return None
+    shown = redact_url(endpoint_url)
+    problem = None
+    try:
+        parts = urlsplit(endpoint_url)
+        port = parts.port
+    except ValueError as exc:
+        parts, port, problem = None, None, str(exc)
+    if parts is not None:
+        if any(c.isspace() or not c.isprintable() for c in endpoint_url):
+            problem = "it holds white space or control characters"
+        elif parts.scheme not in ("http", "https"):
+            problem = "its scheme must be http or https"
+        elif not parts.hostname:
+            problem = "it has no host"
+        elif port == 0:
+            problem = "its port must be from 1 to 65535"
+    if problem is not None:
+        raise ConfigurationError(f"invalid endpoint_url {shown!r}: {problem}")
+    assert parts is not None
+    if parts.scheme == "http" and not _is_loopback(parts.hostname or ""):
+        warnings.warn(
+            f"endpoint_url {shown!r} is plain http to another host: presigned URLs and "
+            "request signatures would cross the network unencrypted",
+            InsecureEndpointWarning,
+            stacklevel=4,
+        )
+    return endpoint_url
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _user_agent_config(config: Config | None) -> Config:
+    """Return *config* with ``sagemaker-presign/<version>`` added to the user agent."""
+    from botocore.config import Config
+
+    from ._version import version
+
+    ours = f"sagemaker-presign/{version()}"
+    extra = getattr(config, "user_agent_extra", None)
+    tagged = Config(user_agent_extra=f"{extra} {ours}" if extra else ours)
+    return tagged if config is None else config.merge(tagged)
+
+
+def resolve_region(explicit: str | None, configured: object) -> str | None:
+    """The region a client is built for, as the AWS CLI v2 and the other SDKs resolve it.
+
+    The argument (or a region set on the caller's session) wins, then ``AWS_REGION``, then
+    *configured*: botocore's own answer, ``AWS_DEFAULT_REGION`` before the profile's region.
+    botocore alone reads only AWS_DEFAULT_REGION.
+    """
+    if explicit:
+        return check_region(explicit, "region_name")
+    environment = os.environ.get("AWS_REGION")
+    if environment:
+        return check_region(environment, "AWS_REGION")
+    if isinstance(configured, str) and configured:
+        return check_region(configured, "AWS_DEFAULT_REGION or the profile")
+    return None
+
+
+def build_client(
+    session: boto3.Session | None,
+    region_name: str | None,
+    profile_name: str | None,
+    endpoint_url: str | None,
+    config: Config | None,
+) -> Any:
+    """Build a SageMaker client from boto3-style arguments, all of them checked first."""
+    _check_types(session, region_name, profile_name, endpoint_url, config)
+    endpoint_url = check_endpoint_url(endpoint_url)
+    from botocore.exceptions import BotoCoreError
+
+    try:
+        if session is not None:
+            # The caller's session: used as it is, nothing swapped in. A region it was given
+            # explicitly counts as the argument.
+            botocore_session: Any = getattr(session, "_session", None)
+            explicit = region_name
+            if explicit is None and botocore_session is not None:
+                explicit = botocore_session.instance_variables().get("region")
+            return session.client(  # pyright: ignore[reportUnknownMemberType]
+                "sagemaker",
+                region_name=resolve_region(explicit, session.region_name),
+                endpoint_url=endpoint_url,
+                config=_user_agent_config(config),
+            )
+        # Our own session: botocore's directly (importing boto3 would only add start-up
+        # time), with the trimmed SageMaker data when it can be had.
+        import botocore.session
+
+        from ._model_cache import use_trimmed_data
+
+        own = botocore.session.Session(profile=profile_name)
+        use_trimmed_data(own)
+        return own.create_client(
+            "sagemaker",
+            region_name=resolve_region(region_name, own.get_config_variable("region")),
+            endpoint_url=endpoint_url,
+            config=_user_agent_config(config),
+        )
+    except BotoCoreError as exc:
+        raise translate(exc) from exc
+    except ValueError as exc:
+        # botocore raises a bare ValueError for some malformed settings.
+        raise ConfigurationError(f"the AWS configuration is not usable: {exc}") from exc
