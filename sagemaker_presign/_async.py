@@ -15,7 +15,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from ._client import PresignClient
-from ._lifecycle import DEFAULT_POLL_INTERVAL, DEFAULT_TIMEOUT, Waiter, run_async
+from ._lifecycle import DEFAULT_POLL_INTERVAL, DEFAULT_TIMEOUT, Waiter, in_daemon_thread, run_async
 from ._validation import validate_notebook_instance_name
 
 if TYPE_CHECKING:
@@ -115,8 +115,7 @@ class AsyncPresignClient:
         # worker thread; the deadline is kept here, on the loop.
         requests = self._sync._wait_requests(name)  # pyright: ignore[reportPrivateUsage]
         threaded = {
-            step: functools.partial(asyncio.to_thread, request)
-            for step, request in requests.items()
+            step: functools.partial(in_daemon_thread, request) for step, request in requests.items()
         }
         return await run_async(waiter, threaded, sleep, clock)
 

@@ -6,6 +6,7 @@ Imports stay light (argparse, json): boto3 loads only once a client is really bu
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
 import sys
@@ -14,7 +15,7 @@ from collections.abc import Generator, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
 from enum import IntEnum
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
 from ._exceptions import (
     AccessDeniedError,
@@ -30,8 +31,9 @@ from ._exceptions import (
     UnexpectedResponseError,
     WaitTimeoutError,
 )
-from ._lifecycle import DEFAULT_POLL_INTERVAL, DEFAULT_TIMEOUT
+from ._lifecycle import DEFAULT_POLL_INTERVAL, DEFAULT_TIMEOUT, wait_seconds
 from ._progress import Progress
+from ._redact import clean
 from ._validation import validate_notebook_instance_name, validate_session_duration
 
 if TYPE_CHECKING:
@@ -89,6 +91,8 @@ _DURATION = re.compile(r"(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?")
 def parse_duration(text: str) -> int:
     """Parse ``3600``, ``90m``, ``2h``, ``1h30m`` or ``45s`` into whole seconds."""
     text = text.strip().lower()
+    if len(text) > 20:  # a number of thousands of digits cannot even be converted
+        raise argparse.ArgumentTypeError(f"invalid duration {text[:20]!r}...: far too long")
     if text.isdigit():
         return int(text)
     match = _DURATION.fullmatch(text)
@@ -100,6 +104,15 @@ def parse_duration(text: str) -> int:
     return hours * 3600 + minutes * 60 + seconds
 
 
+class _VersionAction(argparse.Action):
+    """--version, reading the package metadata only when asked (it costs start-up time)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        from ._version import version
+
+        parser.exit(message=f"{parser.prog} {version()}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -108,13 +121,24 @@ def build_parser() -> argparse.ArgumentParser:
             "The URL is a credential and works for 5 minutes."
         ),
         epilog=(
-            "exit codes: 0 ok, 1 other failure, 2 invalid arguments (nothing sent), "
+            "exit codes: 0 ok, 1 other failure (stdout closed or full, say), "
+            "2 invalid arguments (nothing sent), "
             "3 notebook instance not found, 4 credentials or access denied, "
             "5 throttling/network/service failure, 6 configuration (region, profile, endpoint), "
             "7 instance not in service, 8 instance failed, 9 timed out waiting, 130 interrupted"
         ),
     )
-    parser.add_argument("name", metavar="NAME", help="the notebook instance's name")
+    parser.add_argument("name", metavar="NAME", nargs="?", help="the notebook instance's name")
+    parser.add_argument(
+        "--version", action=_VersionAction, nargs=0, help="print the version and exit"
+    )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="log what happens on stderr, secrets redacted: -v this package, -vv botocore too",
+    )
     parser.add_argument(
         "--duration",
         type=parse_duration,
@@ -168,11 +192,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; return its exit status. Never lets a traceback reach the terminal."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        return _fail("interrupted", ExitCode.INTERRUPTED, None)
+    except Exception as exc:  # a bug of ours or an environment we never met: one line anyway
+        return _fail(f"unexpected {type(exc).__name__}: {exc}", ExitCode.FAILURE, None)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _parse(parser, argv)
     _check_combinations(parser, args)
+    _log_to_stderr(args.verbose)
     progress = None
-    if not (args.json or args.quiet):
+    if not (args.json or args.quiet) and sys.stderr is not None:
         progress = Progress(sys.stderr, args.name, tty=sys.stderr.isatty())
     try:
         result = _run(args, progress)
@@ -182,19 +217,42 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail("interrupted", ExitCode.INTERRUPTED, progress)
     if progress is not None:
         progress.close()
-    try:
-        if not args.quiet:
-            _print_result(result, as_json=args.json, out=sys.stdout)
-    except BrokenPipeError:
-        # The reader went away (``| head``). Point stdout at /dev/null so that Python's own
-        # flush at exit does not print a traceback about it (the recipe from Python's docs).
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return ExitCode.FAILURE
+    if not args.quiet:
+        problem = _write_result(result, as_json=args.json)
+        if problem is not None:
+            return _fail(f"cannot write the URL to stdout: {problem}", ExitCode.FAILURE, None)
     if args.open:
         _open_in_browser(result)
     return ExitCode.OK
+
+
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """Parse, letting a NAME that starts with "-" reach the name rule instead of argparse's
+    "unrecognized arguments" (names never start with a hyphen, and the rule says why)."""
+    args, extras = parser.parse_known_args(argv)
+    if extras:
+        if args.name is None and len(extras) == 1 and extras[0].startswith("-"):
+            try:
+                validate_notebook_instance_name(extras[0])
+            except InvalidParameterError as exc:
+                parser.error(str(exc))
+        parser.error(f"unrecognized arguments: {' '.join(extras)}")
+    if args.name is None:
+        parser.error("the following arguments are required: NAME")
+    return args
+
+
+def _log_to_stderr(verbosity: int) -> None:
+    if not verbosity or sys.stderr is None:
+        return
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(name)s: %(levelname)s: %(message)s"))
+    for name in ("sagemaker_presign", *(("botocore", "urllib3") if verbosity > 1 else ())):
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.DEBUG)
+        logger.addHandler(handler)
 
 
 def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
@@ -205,8 +263,11 @@ def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespac
             if value is not None:
                 parser.error(f"{flag} only applies with --wait or --start")
     for flag, value in (("--timeout", args.timeout), ("--poll-interval", args.poll_interval)):
-        if value == 0:
-            parser.error(f"{flag} must be longer than 0 seconds")
+        if value is not None:
+            try:
+                wait_seconds(value, flag)
+            except InvalidParameterError as exc:
+                parser.error(str(exc))
     if args.quiet and args.json:
         parser.error("--quiet and --json contradict each other")
     if args.local:
@@ -224,16 +285,13 @@ def _run(args: argparse.Namespace, progress: Progress | None) -> PresignedNotebo
     seconds = validate_session_duration(args.duration)
     with _client_for(args, name) as (client, default_poll_interval):
         if args.wait:
-            poll_interval = default_poll_interval
-            if args.poll_interval is not None:
-                poll_interval = timedelta(seconds=args.poll_interval)
             client.wait_until_in_service(
                 name,
                 start=args.start,
-                timeout=DEFAULT_TIMEOUT
-                if args.timeout is None
-                else timedelta(seconds=args.timeout),
-                poll_interval=poll_interval,
+                timeout=DEFAULT_TIMEOUT if args.timeout is None else args.timeout,
+                poll_interval=default_poll_interval
+                if args.poll_interval is None
+                else args.poll_interval,
                 on_status=None if progress is None else progress.on_status,
                 sleep=time.sleep if progress is None else progress.sleep,
             )
@@ -263,13 +321,32 @@ def _client_for(
 
 
 def _open_in_browser(result: PresignedNotebookUrl) -> None:
+    """Open the URL; the browser's own chatter (Chrome writes to stdout) goes to /dev/null,
+    so stdout carries the URL alone."""
+    import os
     import webbrowser
 
-    if not webbrowser.open(result.url):
+    saved = None
+    if sys.stdout is not None:
+        saved = os.dup(1)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.close(devnull)
+    try:
+        opened = webbrowser.open(result.url)
+    finally:
+        if saved is not None:
+            os.dup2(saved, 1)
+            os.close(saved)
+    if not opened and sys.stderr is not None:
         sys.stderr.write(f"{PROG}: warning: no web browser could be opened\n")
 
 
-def _print_result(result: PresignedNotebookUrl, *, as_json: bool, out: TextIO) -> None:
+def _write_result(result: PresignedNotebookUrl, *, as_json: bool) -> str | None:
+    """Print the result on stdout; say what went wrong if it cannot be written."""
+    out = sys.stdout
+    if out is None:
+        return "stdout is closed"
     if as_json:
         duration = result.session_duration
         document = {
@@ -279,10 +356,23 @@ def _print_result(result: PresignedNotebookUrl, *, as_json: bool, out: TextIO) -
             "expires_at": result.expires_at.isoformat(),
             "session_duration_seconds": None if duration is None else int(duration.total_seconds()),
         }
-        out.write(json.dumps(document) + "\n")
+        text = json.dumps(document) + "\n"
     else:
-        out.write(result.url + "\n")
-    out.flush()
+        text = result.url + "\n"
+    try:
+        out.write(text)
+        out.flush()
+    except (OSError, ValueError) as exc:
+        # The reader went away (``| head``), the disk is full, fd 1 was closed. Point stdout
+        # at /dev/null so that Python's own flush at exit has nothing left to complain about.
+        import os
+
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
+        if isinstance(exc, BrokenPipeError):
+            return "the reader closed the pipe"
+        return exc.strerror or str(exc) if isinstance(exc, OSError) else str(exc)
+    return None
 
 
 def _exit_code(exc: PresignError) -> ExitCode:
@@ -293,8 +383,11 @@ def _exit_code(exc: PresignError) -> ExitCode:
 
 
 def _fail(message: str, code: ExitCode, progress: Progress | None) -> int:
-    if progress is not None:
-        progress.close()
-    # One line, whatever the message held.
-    sys.stderr.write(f"{PROG}: error: {' '.join(message.split())}\n")
+    with contextlib.suppress(OSError, ValueError):
+        if progress is not None:
+            progress.close()
+        if sys.stderr is not None:
+            # One line, whatever the message held, and nothing secret or raw in it.
+            sys.stderr.write(f"{PROG}: error: {' '.join(clean(message).split())}\n")
+            sys.stderr.flush()
     return code

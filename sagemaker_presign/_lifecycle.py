@@ -9,6 +9,7 @@ client share every decision and every deadline.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import threading
 from collections.abc import Awaitable, Callable, Generator, Mapping
@@ -224,19 +225,33 @@ def run_sync(
         return final
 
 
-def _within(call: Callable[[], T], seconds: float) -> T:
-    outcome: list[Any] = []
-    finished = threading.Event()
+def _in_daemon_thread(call: Callable[[], T], done: Callable[[bool, Any], object]) -> None:
+    """Run *call* in a daemon thread of its own and hand ``done`` its outcome.
+
+    A daemon thread, not an executor's: a request left behind at the deadline must hold up
+    neither the interpreter's exit nor ``asyncio.run``'s executor shutdown.
+    """
 
     def run() -> None:
         try:
-            outcome.append((True, call()))
-        except BaseException as exc:  # handed to the waiting thread, raised there
-            outcome.append((False, exc))
-        finally:
-            finished.set()
+            value = call()
+        except BaseException as exc:  # handed to the waiting side, raised there
+            done(False, exc)
+        else:
+            done(True, value)
 
     threading.Thread(target=run, name="sagemaker-presign-wait", daemon=True).start()
+
+
+def _within(call: Callable[[], T], seconds: float) -> T:
+    outcome: list[tuple[bool, Any]] = []
+    finished = threading.Event()
+
+    def done(ok: bool, value: Any) -> None:
+        outcome.append((ok, value))
+        finished.set()
+
+    _in_daemon_thread(call, done)
     if not finished.wait(seconds):
         raise _Overdue
     ok, value = outcome[0]
@@ -244,6 +259,26 @@ def _within(call: Callable[[], T], seconds: float) -> T:
         result: T = value
         return result
     raise value
+
+
+async def in_daemon_thread(call: Callable[[], T]) -> T:
+    """Await *call* run in a daemon thread (see `_in_daemon_thread`)."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+
+    def settle(ok: bool, value: Any) -> None:
+        if not future.done():
+            if ok:
+                future.set_result(value)
+            else:
+                future.set_exception(value)
+
+    def done(ok: bool, value: Any) -> None:
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is waiting
+            loop.call_soon_threadsafe(settle, ok, value)
+
+    _in_daemon_thread(call, done)
+    return await future
 
 
 async def run_async(

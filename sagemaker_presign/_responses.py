@@ -19,7 +19,9 @@ def _fields(response: Any) -> Mapping[str, object]:
 # (no user info, no backslash), an optional port, then printable ASCII only. Anything else
 # gets the slower, precise diagnosis below and is refused.
 _PLAIN_HTTPS_URL = re.compile(
-    r"https://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?(?:[/?#][\x21-\x7e]*)?"
+    r"https://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?"
+    r"(?::(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?"
+    r"(?:[/?#][\x21-\x7e]*)?"
 )
 _UNPRINTABLE = re.compile(r"[^\x21-\x7e]")
 

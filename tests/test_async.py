@@ -134,3 +134,16 @@ def test_same_constructor_rules_as_the_sync_client(sagemaker: LocalSageMaker) ->
     client = AsyncPresignClient(sagemaker.boto3_client())
     assert repr(client).startswith("AsyncPresignClient(region_name='us-east-1'")
     assert isinstance(client.sync_client, PresignClient)
+
+
+async def test_the_timeout_bounds_a_request_in_flight(sagemaker: LocalSageMaker) -> None:
+    from botocore.config import Config
+
+    config = Config(read_timeout=60, retries={"mode": "standard", "total_max_attempts": 2})
+    aclient = AsyncPresignClient.from_sync(sagemaker.client(config=config))
+    sagemaker.script_statuses(NOTEBOOK, ["Pending"])
+    sagemaker.delay_next(30, operation="DescribeNotebookInstance")
+    began = time.monotonic()
+    with pytest.raises(WaitTimeoutError, match="DescribeNotebookInstance was still unanswered"):
+        await aclient.wait_until_in_service(NOTEBOOK, timeout=1, poll_interval=0.1)
+    assert time.monotonic() - began < 1 + 1 + 5  # timeout + min(timeout, 5 s), and slack

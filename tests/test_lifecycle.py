@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -22,7 +23,7 @@ from sagemaker_presign import (
     UnexpectedResponseError,
     WaitTimeoutError,
 )
-from sagemaker_presign.testing import LocalSageMaker
+from sagemaker_presign.testing import Fault, LocalSageMaker
 
 from .support import NOTEBOOK, raw_client
 
@@ -351,3 +352,49 @@ def test_status_enum() -> None:
 def test_new_errors_are_presign_errors() -> None:
     for cls in (NotebookInstanceNotInServiceError, NotebookInstanceFailedError, WaitTimeoutError):
         assert issubclass(cls, PresignError)
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("ValidationException", "The subnet ID 'subnet-0abc' does not exist"),
+        ("ValidationException", "RoleArn is not valid"),
+        ("InsufficientCapacityError", "No capacity for ml.p3.2xlarge"),
+    ],
+)
+def test_a_start_that_really_fails_raises_at_once(
+    sagemaker: LocalSageMaker, client: PresignClient, code: str, message: str
+) -> None:
+    sagemaker.script_statuses(NOTEBOOK, ["Stopped"])
+    sagemaker.fail_next(code, message=message, operation="StartNotebookInstance")
+    clock = FakeClock()
+    with pytest.raises(ServiceError, match=message) as caught:
+        wait(client, clock, start=True)
+    assert not isinstance(caught.value, WaitTimeoutError)
+    assert caught.value.code == code
+    assert operations(sagemaker) == ["DescribeNotebookInstance", "StartNotebookInstance"]
+    assert clock.sleeps == []
+
+
+def slow_client(sagemaker: LocalSageMaker) -> PresignClient:
+    """botocore would wait 60 s for an answer, twice: minutes past any wait's timeout."""
+    from botocore.config import Config
+
+    config = Config(read_timeout=60, retries={"mode": "standard", "total_max_attempts": 2})
+    return sagemaker.client(config=config)
+
+
+@pytest.mark.parametrize("request_name", ["DescribeNotebookInstance", "StartNotebookInstance"])
+def test_the_timeout_bounds_a_request_in_flight(
+    sagemaker: LocalSageMaker, request_name: str
+) -> None:
+    sagemaker.add_notebook_instance(NOTEBOOK, status="Stopped")
+    client = slow_client(sagemaker)
+    sagemaker.queue_fault(Fault(operation=request_name, delay=30))
+    began = time.monotonic()
+    with pytest.raises(WaitTimeoutError, match=f"{request_name} was still unanswered") as caught:
+        client.wait_until_in_service(NOTEBOOK, start=True, timeout=1, poll_interval=0.1)
+    elapsed = time.monotonic() - began
+    # Documented bound: timeout + min(timeout, 5 s). Far under the 30 s the server stalls.
+    assert elapsed < 1 + 1 + 5, elapsed
+    assert caught.value.notebook_instance_name == NOTEBOOK
