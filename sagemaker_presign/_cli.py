@@ -110,7 +110,8 @@ class _VersionAction(argparse.Action):
     def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
         from ._version import version
 
-        parser.exit(message=f"{parser.prog} {version()}\n")
+        sys.stdout.write(f"{parser.prog} {version()}\n")
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:

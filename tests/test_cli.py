@@ -230,3 +230,75 @@ def test_a_reader_that_goes_away_is_not_a_traceback() -> None:
     assert proc.returncode == ExitCode.FAILURE
     assert b"Traceback" not in stderr
     assert b"BrokenPipe" not in stderr
+
+
+def shell(command: str) -> subprocess.CompletedProcess[str]:
+    """Run the command through sh, for redirections a subprocess argument list cannot make."""
+    return subprocess.run(
+        ["/bin/sh", "-c", f"{sys.executable} -m sagemaker_presign {command}"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("redirection", "problem"),
+    [(">&-", "stdout is closed"), (">/dev/full", "No space left on device")],
+)
+@pytest.mark.parametrize("extra", ["", "--json", "--start"])
+def test_an_unwritable_stdout_is_one_line_not_a_traceback(
+    redirection: str, problem: str, extra: str
+) -> None:
+    proc = shell(f"--local {NOTEBOOK} {extra} {redirection}")
+    assert proc.returncode == ExitCode.FAILURE
+    assert proc.stderr.endswith(
+        f"sagemaker-presign: error: cannot write the URL to stdout: {problem}\n"
+    )
+    assert "Traceback" not in proc.stderr
+    assert "Exception ignored" not in proc.stderr
+
+
+def test_a_closed_stderr_too_is_only_a_status() -> None:
+    proc = shell(f"--local {NOTEBOOK} >&- 2>&-")
+    assert proc.returncode == ExitCode.FAILURE
+    assert (proc.stdout, proc.stderr) == ("", "")
+
+
+@pytest.mark.parametrize(
+    "args", [["-bad-"], ["-bad-", "--json"], ["--json", "-bad-"], ["--", "-bad-"], ["-x"]]
+)
+def test_a_name_starting_with_a_hyphen_gets_the_name_rule(args: list[str]) -> None:
+    proc = run(*args)
+    assert proc.returncode == ExitCode.USAGE
+    assert "must start and end with a letter or digit" in proc.stderr
+    assert "required" not in proc.stderr
+    assert proc.stdout == ""
+
+
+def test_unknown_flags_are_still_argparse_errors() -> None:
+    proc = run("--jsn", NOTEBOOK)
+    assert proc.returncode == ExitCode.USAGE
+    assert "unrecognized arguments: --jsn" in proc.stderr
+    assert "the following arguments are required: NAME" in run().stderr
+
+
+def test_version() -> None:
+    from sagemaker_presign import __version__
+
+    proc = run("--version")
+    assert proc.returncode == 0
+    assert proc.stdout == f"sagemaker-presign {__version__}\n"
+
+
+@pytest.mark.parametrize(("flag", "botocore_too"), [("-v", False), ("-vv", True)])
+def test_verbose_logs_on_stderr_without_secrets(flag: str, botocore_too: bool) -> None:
+    proc = run("--local", NOTEBOOK, flag)
+    assert proc.returncode == 0, proc.stderr
+    token = proc.stdout.strip().partition("authToken=")[2]
+    assert len(token) > 20
+    assert "sagemaker_presign: DEBUG: presigned URL issued" in proc.stderr
+    assert ("botocore.parsers: DEBUG: Response body" in proc.stderr) is botocore_too
+    assert token not in proc.stderr
+    assert "Signature=" not in proc.stderr.replace("Signature=***", "")

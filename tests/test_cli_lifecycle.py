@@ -174,7 +174,9 @@ def test_open_quiet_prints_nothing(fake_browser: tuple[dict[str, str], Path]) ->
     [
         (["--timeout", "5m"], "--timeout only applies with --wait or --start"),
         (["--poll-interval", "5"], "--poll-interval only applies"),
-        (["--wait", "--timeout", "0"], "--timeout must be longer than 0"),
+        (["--wait", "--timeout", "0"], "--timeout must be more than 0"),
+        (["--wait", "--timeout", "99999999999h"], "--timeout must be at most 7 days"),
+        (["--wait", "--poll-interval", "9" * 5000], "far too long"),
         (["--quiet", "--json"], "contradict"),
     ],
 )
@@ -183,3 +185,20 @@ def test_contradicting_flags_exit_2(args: list[str], fragment: str) -> None:
     assert proc.returncode == ExitCode.USAGE
     assert fragment in proc.stderr
     assert proc.stdout == ""
+
+
+def test_the_browsers_chatter_stays_off_stdout(tmp_path: Path) -> None:
+    opened = tmp_path / "opened"
+    browser = tmp_path / "chatty-browser"
+    browser.write_text(
+        "#!/bin/sh\n"
+        'echo "Opening in existing browser session."\n'
+        f'printf "%s\\n" "$1" >> "{opened}"\n'
+    )
+    browser.chmod(0o755)
+    proc = run("--local", NOTEBOOK, "--open", env={"BROWSER": f"{browser} %s"})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count("\n") == 1
+    assert proc.stdout.startswith("https://")
+    assert "Opening" not in proc.stdout + proc.stderr
+    assert opened.read_text() == proc.stdout

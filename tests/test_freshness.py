@@ -135,3 +135,48 @@ def test_fields_in_order_and_keyword_constructible() -> None:
         "_sent_monotonic",
     ]
     assert make().session_duration is None
+
+
+def issued_ago(age: timedelta) -> PresignedNotebookUrl:
+    """A result as the client makes it, for a request sent *age* ago on both clocks."""
+    wall, monotonic = PresignedNotebookUrl.clock_now()
+    return PresignedNotebookUrl.issued(
+        URL,
+        notebook_instance_name=NOTEBOOK,
+        clock=(wall - age, monotonic - age.total_seconds()),
+        session_duration=None,
+    )
+
+
+def test_a_clock_stepped_back_does_not_make_a_stale_url_fresh() -> None:
+    result = issued_ago(timedelta(minutes=6))
+    assert result.is_stale
+    with time_machine.travel(datetime.now(timezone.utc) - timedelta(minutes=10), tick=False):
+        assert result.is_stale
+        assert result.time_remaining == timedelta(0)
+        with pytest.raises(PresignedUrlExpiredError):
+            result.ensure_fresh()
+
+
+def test_time_remaining_never_exceeds_the_validity() -> None:
+    result = issued_ago(timedelta(seconds=1))
+    with time_machine.travel(datetime.now(timezone.utc) - timedelta(minutes=10), tick=False):
+        assert timedelta(minutes=4, seconds=58) <= result.time_remaining <= URL_VALIDITY
+    # Built by hand (no monotonic reading): the wall clock alone, capped all the same.
+    by_hand = make()
+    with at(-timedelta(minutes=10)):
+        assert by_hand.time_remaining == URL_VALIDITY
+        assert not by_hand.is_stale
+
+
+def test_an_unpickled_result_falls_back_on_the_wall_clock() -> None:
+    import pickle
+
+    result = issued_ago(timedelta(minutes=6))
+    copy = pickle.loads(pickle.dumps(result))
+    assert copy == result
+    assert copy.url == result.url
+    with time_machine.travel(datetime.now(timezone.utc) - timedelta(minutes=10), tick=False):
+        assert result.is_stale, "this process measured its age on the monotonic clock"
+        assert not copy.is_stale, "another process can only read the wall clock"
+        assert copy.time_remaining == URL_VALIDITY

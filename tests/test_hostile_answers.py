@@ -79,8 +79,10 @@ def test_cli_never_prints_a_disguised_or_two_line_url(sagemaker: LocalSageMaker)
         sagemaker, f"https://nb.notebook.us-east-1.sagemaker.aws?authToken={TOKEN}\n\x1b]0;x"
     )
     proc = subprocess.run(
-        [sys.executable, "-m", "sagemaker_presign", "--endpoint-url", sagemaker.endpoint_url]
-        + ["--region", "us-east-1", NOTEBOOK],
+        [
+            *(sys.executable, "-m", "sagemaker_presign", "--region", "us-east-1"),
+            *("--endpoint-url", sagemaker.endpoint_url, NOTEBOOK),
+        ],
         capture_output=True,
         text=True,
         timeout=60,

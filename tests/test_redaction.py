@@ -7,7 +7,6 @@ import json
 import logging
 import pickle
 import traceback
-from collections.abc import Iterator
 
 import boto3
 import pytest
@@ -47,10 +46,10 @@ def token_session() -> boto3.Session:
 
 
 @pytest.fixture
-def debug_everything(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
+def debug_everything(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
     """Like ``logging.basicConfig(level=logging.DEBUG)``: every record reaches a handler."""
     caplog.set_level(logging.DEBUG)
-    yield caplog
+    return caplog
 
 
 @pytest.mark.parametrize("built", [True, False], ids=["client-we-build", "client-given"])
