@@ -14,7 +14,7 @@ import warnings
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from ._exceptions import ConfigurationError, translate
+from ._exceptions import ConfigurationError, InsecureEndpointWarning, translate
 from ._redact import redact_url
 
 if TYPE_CHECKING:
@@ -24,10 +24,6 @@ if TYPE_CHECKING:
 # The shape botocore itself accepts for a region name.
 _REGION = re.compile(r"[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?")
 _LOOPBACK_NAMES = ("localhost", "localhost.localdomain", "ip6-localhost")
-
-
-class InsecureEndpointWarning(UserWarning):
-    """A plain ``http://`` endpoint on another host: the URL's token would cross unencrypted."""
 
 
 def check_ready_client(client: object) -> object:

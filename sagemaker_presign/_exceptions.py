@@ -21,6 +21,8 @@
     ├── NotebookInstanceFailedError
     └── WaitTimeoutError (also TimeoutError)
 
+    InsecureEndpointWarning (a UserWarning, not an error)
+
 Like httpx's ``_exceptions.py``: each class says when it is raised, and the mapping from
 the lower layer lives in ``_RAISED`` and ``_SERVICE_CODES`` below, nowhere else: each row gives
 our class *and* the message it carries. botocore is imported only once an error has to be
@@ -170,6 +172,10 @@ class WaitTimeoutError(PresignError, TimeoutError):
         super().__init__(message, **context)
         #: The last status seen before time ran out.
         self.last_status: NotebookInstanceStatus | None = last_status
+
+
+class InsecureEndpointWarning(UserWarning):
+    """A plain ``http://`` endpoint on another host: the URL's token would cross unencrypted."""
 
 
 # --- the translation table ------------------------------------------------------------------

@@ -13,13 +13,13 @@ from sagemaker_presign import (
     AccessDeniedError,
     ConfigurationError,
     CredentialsError,
+    InsecureEndpointWarning,
     InvalidSessionDurationError,
     NotebookInstanceNotFoundError,
     PresignClient,
     create_presigned_url,
 )
 from sagemaker_presign import _shortcut as shortcut  # pyright: ignore[reportPrivateUsage]
-from sagemaker_presign._configuration import InsecureEndpointWarning
 from sagemaker_presign.testing import DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY, LocalSageMaker
 
 from .support import NOTEBOOK, new_client
