@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from ._configuration import build_client, check_ready_client
+from ._configuration import BuiltClient, build_client, check_ready_client
 from ._exceptions import ConflictingStatusError, is_translatable, translate
 from ._lifecycle import DEFAULT_POLL_INTERVAL, DEFAULT_TIMEOUT, Waiter, run_sync
 from ._log_redaction import redacting
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from botocore.client import BaseClient
     from botocore.config import Config
     from typing_extensions import Self
+
+    from ._typing import SageMakerClient
 
 __all__ = ["PresignClient"]
 
@@ -68,21 +70,27 @@ class PresignClient:
                     "pass either a ready sagemaker_client or the arguments to build one, "
                     f"not both (got sagemaker_client and {', '.join(given)})"
                 )
+            self._built: BuiltClient | None = None
             self._client: Any = check_ready_client(sagemaker_client)
-            self._owns_client = False
         else:
             if session is not None and profile_name is not None:
                 raise TypeError("profile_name cannot be combined with session: a session has one")
-            self._client = build_client(session, region_name, profile_name, endpoint_url, config)
-            self._owns_client = True
+            self._built = build_client(session, region_name, profile_name, endpoint_url, config)
+            self._client = self._built.client
         meta = getattr(self._client, "meta", None)
         region = getattr(meta, "region_name", None)
         self._region: str | None = region if isinstance(region, str) else None
 
     @property
-    def sagemaker_client(self) -> BaseClient:
-        """The boto3 SageMaker client this instance sends its requests through."""
-        client: BaseClient = self._client
+    def sagemaker_client(self) -> SageMakerClient:
+        """A full boto3 SageMaker client: the one you passed in, or one sharing the session,
+        credentials and configuration of the client this instance built.
+
+        Clients this instance builds itself read a trimmed model of the few operations it
+        calls (see the performance docs); the client handed out here has every operation,
+        paginator and waiter, and is built only on first access.
+        """
+        client: SageMakerClient = self._client if self._built is None else self._built.full()
         return client
 
     def create_presigned_url(
@@ -199,9 +207,9 @@ class PresignClient:
             ) from exc
 
     def close(self) -> None:
-        """Close the connections of a client this instance built (a passed one is left open)."""
-        if self._owns_client:
-            self._client.close()
+        """Close the connections of clients this instance built (a passed one is left open)."""
+        if self._built is not None:
+            self._built.close()
 
     def __enter__(self) -> Self:
         return self

@@ -7,10 +7,13 @@ a client belongs, each is a clear error at once.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import os
 import re
+import threading
 import warnings
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -140,13 +143,41 @@ def resolve_region(explicit: str | None, configured: object) -> str | None:
     return None
 
 
+class BuiltClient:
+    """The client we send through, and the full SageMaker client a caller may ask for.
+
+    A client built from our own session reads the trimmed model (four operations): fine for
+    our calls, wrong to hand out. ``full()`` builds, once and only when asked, a client of
+    the whole model from the same botocore session, so it shares the credentials (and their
+    refreshes) and the configuration.
+    """
+
+    def __init__(self, client: Any, rebuild: Callable[[], Any] | None = None) -> None:
+        self.client = client
+        self._rebuild = rebuild
+        self._full: Any = None if rebuild is not None else client
+        self._lock = threading.Lock()
+
+    def full(self) -> Any:
+        with self._lock:
+            if self._full is None:
+                assert self._rebuild is not None
+                self._full = self._rebuild()
+            return self._full
+
+    def close(self) -> None:
+        with self._lock:
+            for client in {id(c): c for c in (self.client, self._full) if c is not None}.values():
+                client.close()
+
+
 def build_client(
     session: boto3.Session | None,
     region_name: str | None,
     profile_name: str | None,
     endpoint_url: str | None,
     config: Config | None,
-) -> Any:
+) -> BuiltClient:
     """Build a SageMaker client from boto3-style arguments, all of them checked first."""
     _check_types(session, region_name, profile_name, endpoint_url, config)
     endpoint_url = check_endpoint_url(endpoint_url)
@@ -160,11 +191,13 @@ def build_client(
             explicit = region_name
             if explicit is None and botocore_session is not None:
                 explicit = botocore_session.instance_variables().get("region")
-            return session.client(  # pyright: ignore[reportUnknownMemberType]
-                "sagemaker",
-                region_name=resolve_region(explicit, session.region_name),
-                endpoint_url=endpoint_url,
-                config=_user_agent_config(config),
+            return BuiltClient(
+                session.client(  # pyright: ignore[reportUnknownMemberType]
+                    "sagemaker",
+                    region_name=resolve_region(explicit, session.region_name),
+                    endpoint_url=endpoint_url,
+                    config=_user_agent_config(config),
+                )
             )
         # Our own session: botocore's directly (importing boto3 would only add start-up
         # time), with the trimmed SageMaker data when it can be had.
@@ -173,13 +206,27 @@ def build_client(
         from ._model_cache import use_trimmed_data
 
         own = botocore.session.Session(profile=profile_name)
-        use_trimmed_data(own)
-        return own.create_client(
+        create = functools.partial(
+            own.create_client,
             "sagemaker",
             region_name=resolve_region(region_name, own.get_config_variable("region")),
             endpoint_url=endpoint_url,
             config=_user_agent_config(config),
         )
+        plain_loader = own.get_component("data_loader")
+        trimmed_loader = use_trimmed_data(own)
+        client = create()
+        if trimmed_loader is None:
+            return BuiltClient(client)
+
+        def full() -> Any:
+            own.register_component("data_loader", plain_loader)
+            try:
+                return create()
+            finally:
+                own.register_component("data_loader", trimmed_loader)
+
+        return BuiltClient(client, full)
     except BotoCoreError as exc:
         raise translate(exc) from exc
     except ValueError as exc:

@@ -176,10 +176,10 @@ def _build(folder: Path) -> TrimmedData | None:
     return TrimmedData(api_version, model, endpoints)
 
 
-def use_trimmed_data(session: botocore.session.Session) -> bool:
-    """Give a session this package built a loader that serves the trimmed data.
+def use_trimmed_data(session: botocore.session.Session) -> Any:
+    """Give a session this package built a loader that serves the trimmed data; return it.
 
-    Returns False (and leaves the session alone) when the cache is off or unusable, or when
+    Returns None (and leaves the session alone) when the cache is off or unusable, or when
     the session's data paths hold a SageMaker model or endpoint data of their own: a user's
     override wins.
     """
@@ -191,16 +191,17 @@ def use_trimmed_data(session: botocore.session.Session) -> bool:
         if os.path.isdir(os.path.join(path, SERVICE)) or os.path.isfile(
             os.path.join(path, _ENDPOINTS_FILE)
         ):
-            return False
+            return None
     try:
         data = load_trimmed_data()
     except Exception as error:
         logger.debug("trimmed SageMaker data unavailable (%s); using botocore's", error)
-        return False
+        return None
     if data is None:
-        return False
-    session.register_component("data_loader", _make_loader(extra_paths, data))
-    return True
+        return None
+    loader = _make_loader(extra_paths, data)
+    session.register_component("data_loader", loader)
+    return loader
 
 
 # Stands for the trimmed endpoint data where botocore asks for the file it came from.

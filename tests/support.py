@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.config import Config
@@ -30,7 +30,7 @@ def new_client(session: boto3.Session, **kwargs: Any) -> SageMakerClient:
 
 def raw_client(sagemaker: LocalSageMaker, config: Config | None = None) -> SageMakerClient:
     """A plain boto3 client for *sagemaker*, typed with boto3-stubs for the type checkers."""
-    return cast("SageMakerClient", sagemaker.boto3_client(config=config))
+    return sagemaker.boto3_client(config=config)
 
 
 def user_agent_extra(config: Config) -> str | None:

@@ -239,7 +239,7 @@ def test_the_shared_clients_are_bounded_and_closed(sagemaker: LocalSageMaker) ->
         create_presigned_url(NOTEBOOK, region_name=region, endpoint_url=sagemaker.endpoint_url)
     kept = list(shortcut._shared_clients.values())  # pyright: ignore[reportPrivateUsage]
     assert len(kept) == shortcut.MAX_SHARED_CLIENTS
-    assert [c.sagemaker_client.meta.region_name for c in kept] == regions[4:]
+    assert [c._region for c in kept] == regions[4:]  # pyright: ignore[reportPrivateUsage]
 
 
 def test_given_clients_are_not_checked_for_a_region(sagemaker: LocalSageMaker) -> None:

@@ -36,8 +36,16 @@ def build(sagemaker: LocalSageMaker) -> PresignClient:
 
 
 def operation_names(client: PresignClient) -> list[str]:
-    names: list[str] = client.sagemaker_client.meta.service_model.operation_names
+    """The operations of the client the PresignClient sends its own requests through."""
+    sender: Any = client._client  # pyright: ignore[reportPrivateUsage]
+    names: list[str] = sender.meta.service_model.operation_names
     return sorted(names)
+
+
+def all_operations() -> int:
+    """How many operations the installed botocore's SageMaker model has (302 in 1.31, 434 in
+    1.44): derived, never written down."""
+    return len(full_model()["operations"])
 
 
 def full_model() -> dict[str, Any]:
@@ -103,7 +111,7 @@ def test_a_cache_that_cannot_be_written_falls_back(
     blocker.write_text("a file where the cache folder should be")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
     client = build(sagemaker)
-    assert len(operation_names(client)) > 400, "the full model"
+    assert len(operation_names(client)) == all_operations(), "the full model"
     assert client.create_presigned_url(NOTEBOOK).notebook_instance_name == NOTEBOOK
 
 
@@ -112,7 +120,7 @@ def test_a_cache_that_cannot_be_written_falls_back(
 def test_a_read_only_cache_folder_falls_back(sagemaker: LocalSageMaker, cache: Path) -> None:
     cache.mkdir(mode=0o500)
     client = build(sagemaker)
-    assert len(operation_names(client)) > 400
+    assert len(operation_names(client)) == all_operations()
     assert list(cache.iterdir()) == []
 
 
@@ -131,7 +139,7 @@ def test_the_environment_variable_turns_it_off(
     sagemaker: LocalSageMaker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(DISABLE_VARIABLE, "1")
-    assert len(operation_names(build(sagemaker))) > 400
+    assert len(operation_names(build(sagemaker))) == all_operations()
     assert not cache_root().exists()
 
 
@@ -142,7 +150,7 @@ def test_a_users_own_sagemaker_model_wins(
     models = tmp_path / "models"
     (models / "sagemaker").mkdir(parents=True)
     monkeypatch.setenv("AWS_DATA_PATH", str(models))
-    assert len(operation_names(build(sagemaker))) > 400
+    assert len(operation_names(build(sagemaker))) == all_operations()
 
 
 @pytest.mark.usefixtures("cache")
@@ -150,10 +158,11 @@ def test_a_passed_session_or_client_is_never_touched(sagemaker: LocalSageMaker) 
     session = sagemaker.boto3_session()
     loader_before = session._session.get_component("data_loader")
     client = PresignClient(session=session, endpoint_url=sagemaker.endpoint_url)
-    assert len(operation_names(client)) > 400
+    assert len(operation_names(client)) == all_operations()
     assert session._session.get_component("data_loader") is loader_before
     raw = boto3.Session(region_name="us-east-1").client("sagemaker")  # pyright: ignore[reportUnknownMemberType]
-    assert len(PresignClient(raw).sagemaker_client.meta.service_model.operation_names) > 400
+    operations = PresignClient(raw).sagemaker_client.meta.service_model.operation_names
+    assert len(operations) == all_operations()
     assert not cache_root().exists()
 
 
@@ -195,7 +204,7 @@ def test_trimmed_endpoint_data_resolves_like_botocores(
     def trimmed_client() -> Any:
         client = PresignClient(region_name=region, config=Config(**options))
         assert operation_names(client) == sorted(OPERATIONS), "the trimmed data is in use"
-        return client.sagemaker_client
+        return client._client  # pyright: ignore[reportPrivateUsage]
 
     ours = resolve(trimmed_client)
     theirs = resolve(
@@ -226,3 +235,32 @@ def test_trimmed_endpoint_data_equals_botocores(sagemaker: LocalSageMaker, cache
         assert ours["services"] == (
             {prefix: theirs["services"][prefix]} if prefix in theirs["services"] else {}
         )
+
+
+@pytest.mark.usefixtures("credentials")
+def test_the_client_handed_out_is_full_and_built_only_when_asked(
+    sagemaker: LocalSageMaker, cache: Path
+) -> None:
+    from botocore.stub import Stubber
+
+    client = build(sagemaker)
+    client.create_presigned_url(NOTEBOOK)
+    assert client._built is not None  # pyright: ignore[reportPrivateUsage]
+    assert client._built._full is None, "the cold path never builds it"  # pyright: ignore[reportPrivateUsage]
+    full = client.sagemaker_client
+    assert full is client.sagemaker_client, "built once"
+    assert len(full.meta.service_model.operation_names) == all_operations()
+    assert full.can_paginate("list_notebook_instances")
+    assert full.meta.region_name == "us-east-1"
+    assert full.meta.endpoint_url == sagemaker.endpoint_url
+    # Same session: the very credentials object, so refreshes are shared too.
+    sender: Any = client._client  # pyright: ignore[reportPrivateUsage]
+    full_any: Any = full
+    assert full_any._request_signer._credentials is sender._request_signer._credentials
+    assert "sagemaker-presign/" in full.meta.config.user_agent_extra  # type: ignore[attr-defined]
+    with Stubber(full) as stubber:
+        stubber.add_response("list_notebook_instances", {"NotebookInstances": []})
+        assert full.list_notebook_instances()["NotebookInstances"] == []
+    # Our own calls still go through the trimmed client.
+    assert operation_names(client) == sorted(OPERATIONS)
+    client.close()

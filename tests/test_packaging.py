@@ -78,3 +78,25 @@ def test_the_wheel_installs_into_a_fresh_venv_and_runs_the_demo(dist: Path, tmp_
         bin_dir / "python", "-c", "import sagemaker_presign; print(sagemaker_presign.__version__)"
     )
     assert installed.strip() == version()
+
+
+def test_license_ships_in_both_and_only_runtime_dependencies_are_declared(dist: Path) -> None:
+    import tarfile
+
+    [wheel] = dist.glob("*.whl")
+    [sdist] = dist.glob("*.tar.gz")
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        metadata = archive.read(f"sagemaker_presign-{version()}.dist-info/METADATA").decode()
+    assert f"sagemaker_presign-{version()}.dist-info/licenses/LICENSE" in names
+    with tarfile.open(sdist) as archive:
+        assert f"sagemaker_presign-{version()}/LICENSE" in archive.getnames()
+    assert "License-Expression: MIT" in metadata
+    requirements = [
+        line.split(":", 1)[1].split()[0].split(">")[0].split("=")[0].strip()
+        for line in metadata.splitlines()
+        if line.startswith("Requires-Dist:")
+    ]
+    # The developer tools are dependency groups, never published extras.
+    assert sorted(requirements) == ["boto3", "botocore", "typing-extensions"]
+    assert "Provides-Extra" not in metadata

@@ -12,11 +12,11 @@ if TYPE_CHECKING:
     from types import TracebackType
 
     import boto3
-    from botocore.client import BaseClient
     from botocore.config import Config
     from typing_extensions import Self
 
     from sagemaker_presign._client import PresignClient
+    from sagemaker_presign._typing import SageMakerClient
 
     from ._server import LocalServer
 
@@ -191,12 +191,16 @@ class LocalSageMaker:
             region_name=self.region_name,
         )
 
-    def boto3_client(self, *, config: Config | None = None) -> BaseClient:
-        """A plain boto3 SageMaker client for this endpoint, signing with dummy credentials."""
+    def boto3_client(self, *, config: Config | None = None) -> SageMakerClient:
+        """A plain boto3 SageMaker client for this endpoint, signing with dummy credentials.
+
+        Typed as boto3-stubs' ``SageMakerClient`` where ``mypy_boto3_sagemaker`` is installed.
+        """
         session = self.boto3_session()
-        return session.client(  # pyright: ignore[reportUnknownMemberType]
+        client: SageMakerClient = session.client(  # pyright: ignore[reportUnknownMemberType]
             "sagemaker", endpoint_url=self.endpoint_url, config=config
         )
+        return client
 
     def client(self, *, config: Config | None = None) -> PresignClient:
         """A ready PresignClient for this endpoint, signing with dummy credentials."""

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 import boto3
 from botocore.config import Config
 from mypy_boto3_sagemaker import SageMakerClient
+from mypy_boto3_sagemaker.type_defs import NotebookInstanceSummaryTypeDef
 from typing_extensions import assert_type
 
 import sagemaker_presign
@@ -32,6 +33,17 @@ from sagemaker_presign import (
     validate_session_duration,
 )
 from sagemaker_presign.testing import LocalSageMaker, RecordedRequest
+
+
+def hands_back_the_typed_boto3_client(client: PresignClient, local: LocalSageMaker) -> None:
+    # boto3-stubs users assign without a cast; every operation is there, typed.
+    typed: SageMakerClient = client.sagemaker_client
+    assert_type(
+        typed.list_notebook_instances(MaxResults=10)["NotebookInstances"],
+        list[NotebookInstanceSummaryTypeDef],
+    )
+    from_local: SageMakerClient = local.boto3_client()
+    assert_type(from_local, SageMakerClient)
 
 
 def accepts_the_typed_boto3_client(raw: SageMakerClient) -> None:
