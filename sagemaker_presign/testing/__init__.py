@@ -4,8 +4,9 @@ Standard library only (plus boto3 for the ready-made clients); nothing here is i
 ``import sagemaker_presign``.
 """
 
-from ._backend import Fault, NotebookInstance, RecordedRequest
+from ._backend import Fault, RecordedRequest
 from ._local import DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY, LocalSageMaker
+from ._notebooks import NotebookInstance
 
 __all__ = [
     "DUMMY_ACCESS_KEY_ID",

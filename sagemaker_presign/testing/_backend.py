@@ -1,20 +1,22 @@
-"""What LocalSageMaker knows: its notebook instances, the faults queued, the requests seen.
+"""What LocalSageMaker knows: its resources, the faults queued, the requests seen.
 
 Kept apart from the HTTP plumbing in ``_server.py`` so that each operation is a plain
-method from a JSON body to a JSON answer.
+method from a JSON body to a JSON answer; the notebook instances live in ``_notebooks.py``.
 """
 
 from __future__ import annotations
 
 import secrets
 import threading
-import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-JsonObject = dict[str, Any]
+from ._errors import ApiError
+from ._notebooks import JsonObject, NotebookInstance, NotebookStore
+
+__all__ = ["ApiError", "Backend", "Fault", "JsonObject", "NotebookInstance", "RecordedRequest"]
 
 
 @dataclass(frozen=True)
@@ -59,61 +61,6 @@ class Fault:
     message: str = ""
 
 
-class ApiError(Exception):
-    """An error answer, as the JSON 1.1 protocol shapes it."""
-
-    def __init__(self, code: str, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = status
-
-
-def record_not_found() -> ApiError:
-    # What SageMaker (and moto) answer for an unknown notebook instance name.
-    return ApiError("ValidationException", "RecordNotFound")
-
-
-ACCOUNT_ID = "123456789012"
-
-
-@dataclass
-class NotebookInstance:
-    """A notebook instance as LocalSageMaker keeps it; tests may change any field."""
-
-    name: str
-    status: str = "InService"
-    #: Reported by DescribeNotebookInstance while the status is Failed.
-    failure_reason: str | None = None
-    #: Where a start ends up once Pending is over: InService, or Failed to test failures.
-    start_outcome: str = "InService"
-    #: Statuses the next describes report, one each; the last one stays.
-    upcoming: list[str] = field(default_factory=list[str])
-    #: With time-based transitions: (monotonic deadline, the status reached then).
-    settles: tuple[float, str] | None = None
-    #: Issued URLs, newest last, so a test can check what was handed out.
-    issued_urls: list[str] = field(default_factory=list[str], repr=False)
-    created_at: float = field(default_factory=time.time)
-
-    def advance(self, now: float) -> None:
-        """Move along the scripted transition, as one describe sees it."""
-        if self.settles is not None:
-            if now >= self.settles[0]:
-                self.status, self.settles = self.settles[1], None
-        elif self.upcoming:
-            self.status = self.upcoming.pop(0)
-
-    def transition(self, through: str, to: str, polls: int, seconds: float | None) -> None:
-        """Go to *through* now, and to *to* after *polls* describes or *seconds*."""
-        self.status = through
-        self.upcoming = []
-        self.settles = None
-        if seconds is not None:
-            self.settles = (time.monotonic() + seconds, to)
-        else:
-            self.upcoming = [through] * polls + [to]
-
-
 class Backend:
     """The state behind one LocalSageMaker; every method is safe to call from any thread."""
 
@@ -128,14 +75,20 @@ class Backend:
         self.transition_polls = transition_polls
         self.transition_seconds = transition_seconds
         self._lock = threading.Lock()
-        self._instances: dict[str, NotebookInstance] = {}
+        self._notebooks = NotebookStore(region_name, transition_polls, transition_seconds)
         self._faults: list[Fault] = []
         self._requests: list[RecordedRequest] = []
+        notebooks = self._notebooks
+        # Every operation runs with the lock held.
         self._operations: dict[str, Callable[[JsonObject], JsonObject]] = {
             "CreatePresignedNotebookInstanceUrl": self._create_presigned_url,
-            "DescribeNotebookInstance": self._describe,
-            "StartNotebookInstance": self._start,
-            "StopNotebookInstance": self._stop,
+            "DescribeNotebookInstance": notebooks.describe,
+            "StartNotebookInstance": notebooks.start,
+            "StopNotebookInstance": notebooks.stop,
+            "CreateNotebookInstance": notebooks.create,
+            "UpdateNotebookInstance": notebooks.update,
+            "DeleteNotebookInstance": notebooks.delete,
+            "ListNotebookInstances": notebooks.list,
         }
 
     # --- test-facing state ---
@@ -143,13 +96,13 @@ class Backend:
     def add_instance(self, name: str, status: str) -> NotebookInstance:
         with self._lock:
             instance = NotebookInstance(name=name, status=status)
-            self._instances[name] = instance
+            self._notebooks.instances[name] = instance
             return instance
 
     def instance(self, name: str) -> NotebookInstance:
         with self._lock:
             try:
-                return self._instances[name]
+                return self._notebooks.instances[name]
             except KeyError:
                 raise KeyError(f"no notebook instance {name!r} in LocalSageMaker") from None
 
@@ -195,58 +148,8 @@ class Backend:
         handler = self._operations.get(operation)
         if handler is None:
             raise ApiError("UnknownOperationException", f"Unknown operation {operation}")
-        return handler(body)
-
-    # --- operations ---
-
-    def _existing(self, body: JsonObject) -> NotebookInstance:
-        """The instance the body names (call with the lock held)."""
-        instance = self._instances.get(str(body.get("NotebookInstanceName", "")))
-        if instance is None:
-            raise record_not_found()
-        return instance
-
-    def _arn(self, name: str) -> str:
-        return f"arn:aws:sagemaker:{self.region_name}:{ACCOUNT_ID}:notebook-instance/{name.lower()}"
-
-    def _describe(self, body: JsonObject) -> JsonObject:
         with self._lock:
-            instance = self._existing(body)
-            instance.advance(time.monotonic())
-            answer: JsonObject = {
-                "NotebookInstanceArn": self._arn(instance.name),
-                "NotebookInstanceName": instance.name,
-                "NotebookInstanceStatus": instance.status,
-                "Url": f"{instance.name.lower()}.notebook.{self.region_name}.sagemaker.aws",
-                "InstanceType": "ml.t3.medium",
-                "CreationTime": instance.created_at,
-                "LastModifiedTime": instance.created_at,
-            }
-            if instance.status == "Failed" and instance.failure_reason:
-                answer["FailureReason"] = instance.failure_reason
-            return answer
-
-    def _move(self, body: JsonObject, source: str, through: str, target: str) -> JsonObject:
-        """Start or stop: only from *source*, then *through* on the way to *target*."""
-        with self._lock:
-            instance = self._existing(body)
-            if instance.status != source:
-                # SageMaker's own wording for a start or stop from the wrong status.
-                raise ApiError(
-                    "ValidationException",
-                    f"Status ({instance.status}) not in ([{source}]). Unable to transition to "
-                    f"({through}) for Notebook Instance ({self._arn(instance.name)})",
-                )
-            instance.transition(through, target, self.transition_polls, self.transition_seconds)
-        return {}
-
-    def _start(self, body: JsonObject) -> JsonObject:
-        with self._lock:
-            outcome = self._existing(body).start_outcome
-        return self._move(body, "Stopped", "Pending", outcome)
-
-    def _stop(self, body: JsonObject) -> JsonObject:
-        return self._move(body, "InService", "Stopping", "Stopped")
+            return handler(body)
 
     def _create_presigned_url(self, body: JsonObject) -> JsonObject:
         name = body.get("NotebookInstanceName")
@@ -260,13 +163,7 @@ class Backend:
                 "'sessionExpirationDurationInSeconds' failed to satisfy constraint: "
                 "Member must have value between 1800 and 43200",
             )
-        with self._lock:
-            instance = self._instances.get(name)
-            if instance is None:
-                raise record_not_found()
-            url = (
-                f"https://{name.lower()}.notebook.{self.region_name}.sagemaker.aws"
-                f"?authToken={secrets.token_urlsafe(48)}"
-            )
-            instance.issued_urls.append(url)
+        instance = self._notebooks.existing(body)
+        url = f"https://{self._notebooks.host(name)}?authToken={secrets.token_urlsafe(48)}"
+        instance.issued_urls.append(url)
         return {"AuthorizedUrl": url}

@@ -5,7 +5,8 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from ._backend import Backend, Fault, NotebookInstance, RecordedRequest
+from ._backend import Backend, Fault, RecordedRequest
+from ._notebooks import NotebookInstance
 from ._server import make_server
 
 if TYPE_CHECKING:
@@ -110,7 +111,9 @@ class LocalSageMaker:
     # --- notebook instances ---
 
     def add_notebook_instance(self, name: str, status: str = "InService") -> NotebookInstance:
-        """Add (or replace) a notebook instance with this status."""
+        """Add (or replace) a notebook instance with this status (ValueError for a status
+        SageMaker does not have, naming the ones it has). Set any other field on the
+        returned `NotebookInstance`."""
         return self._backend.add_instance(name, status)
 
     def notebook_instance(self, name: str) -> NotebookInstance:
@@ -122,7 +125,8 @@ class LocalSageMaker:
     ) -> None:
         """Make the next DescribeNotebookInstance calls report *statuses*, one each.
 
-        The last one stays. ``failure_reason`` goes with a scripted ``Failed``.
+        The last one stays. Any string goes here, so that a test can try a status SageMaker
+        may add one day. ``failure_reason`` goes with a scripted ``Failed``.
         """
         self._backend.script(name, statuses, failure_reason)
 

@@ -28,8 +28,27 @@ class _Handler(BaseHTTPRequestHandler):
         # keep-alive request, and every warm measurement against this server is noise.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
+    def _read_body(self) -> bytes:
+        """The request body, sent with a Content-Length or in chunks."""
+        if "chunked" not in self.headers.get("Transfer-Encoding", "").lower():
+            return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        chunks: list[bytes] = []
+        while True:
+            size = int(self.rfile.readline(65537).split(b";")[0].strip() or b"0", 16)
+            if size == 0:
+                while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):
+                    pass  # trailers
+                return b"".join(chunks)
+            chunks.append(self.rfile.read(size))
+            self.rfile.readline(65537)  # the CRLF after each chunk
+
     def do_POST(self) -> None:
-        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        try:
+            raw = self._read_body()
+        except ValueError:
+            self.close_connection = True
+            self._send_error(ApiError("SerializationException", "Malformed chunked body"))
+            return
         target = self.headers.get("X-Amz-Target", "")
         operation = target[len(_TARGET_PREFIX) :] if target.startswith(_TARGET_PREFIX) else target
         body = _parse_object(raw)
