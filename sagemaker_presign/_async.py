@@ -15,7 +15,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from ._client import PresignClient
-from ._lifecycle import DEFAULT_POLL_INTERVAL, DEFAULT_TIMEOUT, Waiter, in_daemon_thread, run_async
+from ._lifecycle import Waiter, in_daemon_thread, run_async
 from ._validation import validate_notebook_instance_name
 
 if TYPE_CHECKING:
@@ -91,8 +91,8 @@ class AsyncPresignClient:
         notebook_instance_name: str,
         *,
         start: bool = False,
-        timeout: float | timedelta = DEFAULT_TIMEOUT,
-        poll_interval: float | timedelta = DEFAULT_POLL_INTERVAL,
+        timeout: float | timedelta = 1200,
+        poll_interval: float | timedelta | None = None,
         on_status: Callable[[NotebookInstanceStatus], object] | None = None,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
@@ -107,7 +107,9 @@ class AsyncPresignClient:
             name,
             start=start,
             timeout=timeout,
-            poll_interval=poll_interval,
+            poll_interval=self._sync._default_poll_interval  # pyright: ignore[reportPrivateUsage]
+            if poll_interval is None
+            else poll_interval,
             on_status=on_status,
             now=clock(),
         )

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 from ._configuration import BuiltClient, build_client, check_ready_client
 from ._exceptions import ConflictingStatusError, is_translatable, translate
-from ._lifecycle import DEFAULT_POLL_INTERVAL, DEFAULT_TIMEOUT, Waiter, run_sync
+from ._lifecycle import DEFAULT_POLL_INTERVAL, Waiter, run_sync
 from ._log_redaction import redacting
 from ._redact import redact_url
 from ._responses import authorized_url, described_status
-from ._result import PresignedNotebookUrl
+from ._result import PresignedNotebookUrl, issued_result, request_clock
 from ._status import NotebookInstanceStatus
 from ._validation import validate_notebook_instance_name, validate_session_duration
 
@@ -45,6 +45,9 @@ class PresignClient:
 
     One instance is safe to share between threads, as boto3 clients are.
     """
+
+    # How often a wait polls when not told; LocalSageMaker's clients poll faster.
+    _default_poll_interval: float | timedelta = DEFAULT_POLL_INTERVAL
 
     def __init__(
         self,
@@ -112,10 +115,10 @@ class PresignClient:
             params["SessionExpirationDurationInSeconds"] = seconds
         # Read before sending: the service issues the URL later than this, retries included,
         # so expires_at can only err on the early side.
-        clock = PresignedNotebookUrl.clock_now()
+        clock = request_clock()
         response = self._call("create_presigned_notebook_instance_url", name, params)
         url = authorized_url(response, name)
-        result = PresignedNotebookUrl.issued(
+        result = issued_result(
             url,
             notebook_instance_name=name,
             clock=clock,
@@ -139,8 +142,8 @@ class PresignClient:
         notebook_instance_name: str,
         *,
         start: bool = False,
-        timeout: float | timedelta = DEFAULT_TIMEOUT,
-        poll_interval: float | timedelta = DEFAULT_POLL_INTERVAL,
+        timeout: float | timedelta = 1200,
+        poll_interval: float | timedelta | None = None,
         on_status: Callable[[NotebookInstanceStatus], object] | None = None,
         sleep: Callable[[float], object] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
@@ -150,9 +153,11 @@ class PresignClient:
         Polls DescribeNotebookInstance every *poll_interval*: an instance already InService
         costs one request and no sleep. Stopping is waited out; Pending, Updating, maintenance
         and statuses this version does not know keep it polling. *on_status* is called with
-        each new status, the first included. *timeout* and *poll_interval* are seconds or
-        timedeltas, more than 0 and at most 7 days. *sleep* and *clock* (a monotonic clock)
-        can be replaced, e.g. to drive the wait from tests or a progress display.
+        each new status, the first included. *timeout* (default 20 minutes) and
+        *poll_interval* are seconds or timedeltas, more than 0 and at most 7 days; None polls
+        every 10 s, or every 0.05 s for a client from `LocalSageMaker.client`. *sleep* and
+        *clock* (a monotonic clock) can be replaced, e.g. to drive the wait from tests or a
+        progress display.
 
         The timeout bounds the whole wait: a request still unanswered at the deadline is
         given at most ``min(timeout, 5 s)`` more, then left behind.
@@ -171,7 +176,7 @@ class PresignClient:
             name,
             start=start,
             timeout=timeout,
-            poll_interval=poll_interval,
+            poll_interval=self._default_poll_interval if poll_interval is None else poll_interval,
             on_status=on_status,
             now=clock(),
         )

@@ -56,14 +56,14 @@ class PresignError(Exception):
         # Every message passes through clean(): no path may put a URL token, a signature or
         # a raw control character into one.
         self.message: str = clean(message)
-        #: The service's error code (``"AccessDeniedException"``), when the service answered.
         self.code: str | None = code
-        #: The ``x-amzn-RequestId`` of the failed request, for AWS support.
+        """The service's error code (``"AccessDeniedException"``), when the service answered."""
         self.request_id: str | None = request_id
-        #: The HTTP status of the service's answer.
+        """The ``x-amzn-RequestId`` of the failed request, for AWS support."""
         self.http_status: int | None = http_status
-        #: The notebook instance the failed call was about.
+        """The HTTP status of the service's answer."""
         self.notebook_instance_name: str | None = notebook_instance_name
+        """The notebook instance the failed call was about."""
         super().__init__(self.message)
 
     def __str__(self) -> str:
@@ -150,8 +150,8 @@ class NotebookInstanceNotInServiceError(PresignError):
 
     def __init__(self, message: str, *, status: NotebookInstanceStatus, **context: Any) -> None:
         super().__init__(message, **context)
-        #: The status that ended the wait.
         self.status: NotebookInstanceStatus = status
+        """The status that ended the wait."""
 
 
 class NotebookInstanceFailedError(PresignError):
@@ -159,8 +159,8 @@ class NotebookInstanceFailedError(PresignError):
 
     def __init__(self, message: str, *, failure_reason: str | None, **context: Any) -> None:
         super().__init__(message, **context)
-        #: The service's FailureReason, when it gave one.
         self.failure_reason: str | None = failure_reason
+        """The service's FailureReason, when it gave one."""
 
 
 class WaitTimeoutError(PresignError, TimeoutError):
@@ -170,8 +170,8 @@ class WaitTimeoutError(PresignError, TimeoutError):
         self, message: str, *, last_status: NotebookInstanceStatus | None, **context: Any
     ) -> None:
         super().__init__(message, **context)
-        #: The last status seen before time ran out.
         self.last_status: NotebookInstanceStatus | None = last_status
+        """The last status seen before time ran out."""
 
 
 class InsecureEndpointWarning(UserWarning):

@@ -61,12 +61,12 @@ class PresignedNotebookUrl:
     ``URL_VALIDITY`` left.
     """
 
-    #: The notebook instance the URL opens.
     notebook_instance_name: str
-    #: When the request was sent (timezone-aware UTC); the service issued the URL no earlier.
+    """The notebook instance the URL opens."""
     issued_at: datetime
-    #: The Jupyter session length asked for; None when the service default (12 h) applies.
+    """When the request was sent (timezone-aware UTC); the service issued the URL no earlier."""
     session_duration: timedelta | None
+    """The Jupyter session length asked for; None when the service default (12 h) applies."""
     # The URL itself, masked wherever the dataclass machinery shows it.
     _secret: SecretUrl = field(repr=False)
     # time.monotonic() when the request was sent, in the process that sent it.
@@ -88,25 +88,6 @@ class PresignedNotebookUrl:
         object.__setattr__(self, "session_duration", session_duration)
         object.__setattr__(self, "_secret", SecretUrl(url))
         object.__setattr__(self, "_sent_monotonic", None)
-
-    @staticmethod
-    def clock_now() -> tuple[datetime, float]:
-        """Both clocks, read together just before a request is sent."""
-        return utc_now(), time.monotonic()
-
-    @classmethod
-    def issued(
-        cls,
-        url: str,
-        *,
-        notebook_instance_name: str,
-        clock: tuple[datetime, float],
-        session_duration: timedelta | None,
-    ) -> PresignedNotebookUrl:
-        """The result of a request sent at *clock* (from `clock_now`)."""
-        result = cls(url, notebook_instance_name, clock[0], session_duration)
-        object.__setattr__(result, "_sent_monotonic", clock[1])
-        return result
 
     @property
     def url(self) -> str:
@@ -144,7 +125,7 @@ class PresignedNotebookUrl:
         """
         return urlsplit(self.url).hostname or ""
 
-    def ensure_fresh(self, margin: timedelta = _ZERO) -> str:
+    def ensure_fresh(self, margin: timedelta = timedelta(0)) -> str:
         """Return the URL if it stays valid for at least *margin* more.
 
         Raises:
@@ -179,3 +160,21 @@ class PresignedNotebookUrl:
 
     def __str__(self) -> str:
         return redact_url(self.url)
+
+
+def request_clock() -> tuple[datetime, float]:
+    """Both clocks, read together just before a request is sent."""
+    return utc_now(), time.monotonic()
+
+
+def issued_result(
+    url: str,
+    *,
+    notebook_instance_name: str,
+    clock: tuple[datetime, float],
+    session_duration: timedelta | None,
+) -> PresignedNotebookUrl:
+    """The result of a request sent at *clock* (from `request_clock`)."""
+    result = PresignedNotebookUrl(url, notebook_instance_name, clock[0], session_duration)
+    object.__setattr__(result, "_sent_monotonic", clock[1])
+    return result

@@ -88,3 +88,65 @@ def test_the_api_reference_covers_every_public_name() -> None:
     for name in sagemaker_presign.testing.__all__:
         if not name.startswith("DUMMY_"):
             assert f"::: sagemaker_presign.testing.{name}\n" in reference, name
+
+
+@pytest.fixture(scope="module")
+def api_reference(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The built API reference page, as text (tags stripped)."""
+    import html
+    import os
+    import subprocess
+    import sys
+
+    pytest.importorskip("mkdocs", reason="the docs tools are not installed (dependency group docs)")
+    site = tmp_path_factory.mktemp("site")
+    built = subprocess.run(
+        [
+            *(sys.executable, "-m", "mkdocs", "build", "--strict", "-q"),
+            # Relative: mkdocs refuses this docs_dir when the config path is absolute.
+            *("-f", "docs/mkdocs.yml", "--site-dir", str(site)),
+        ],
+        cwd=ROOT,
+        check=False,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        timeout=300,
+    )
+    assert built.returncode == 0, built.stderr
+    page = (site / "api" / "index.html").read_text(encoding="utf-8")
+    # Tags out (a signature's every token is a span of its own), white space folded.
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", page)).split())
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        # Constructor signatures.
+        "PresignClient( sagemaker_client: BaseClient | None = None, *, session:",
+        "AsyncPresignClient( sagemaker_client:",
+        "profile_name: str | None = None",
+        # Dataclass fields and exception attributes, each with its type and docstring.
+        "notebook_instance_name: str The notebook instance the URL opens.",
+        "issued_at: datetime When the request was sent",
+        "url property ¶ url: str The presigned URL itself",
+        "code: str | None = code The service's error code",
+        "request_id: str | None = request_id The x-amzn-RequestId",
+        "http_status: int | None = http_status The HTTP status",
+        "last_status: NotebookInstanceStatus | None = last_status The last status seen",
+        "failure_reason: str | None = failure_reason The service's FailureReason",
+        "status: NotebookInstanceStatus = status The status that ended the wait.",
+        # Defaults as values, not private names.
+        "timeout: float | timedelta = 1200",
+        "margin: timedelta = timedelta(0)",
+    ],
+)
+def test_the_api_reference_shows(api_reference: str, shown: str) -> None:
+    assert shown in api_reference
+
+
+@pytest.mark.parametrize(
+    "hidden", ["DEFAULT_TIMEOUT", "DEFAULT_POLL_INTERVAL", "_ZERO", "context manager::", "advance"]
+)
+def test_the_api_reference_hides(api_reference: str, hidden: str) -> None:
+    assert hidden not in api_reference

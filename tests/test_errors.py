@@ -141,7 +141,17 @@ def test_throttling_once_retries_are_spent(
     with pytest.raises(ThrottlingError) as caught:
         client.create_presigned_url(NOTEBOOK)
     assert_translated(caught.value, code=code, status=status)
-    assert len(sagemaker.requests) == 3, "botocore's 3 attempts were all made"
+    # botocore retries a 429 with a code it does not know only since 1.44 (its
+    # ThrottlingStatusCodeChecker); before that, one attempt, and still a ThrottlingError.
+    retried = code != "Busy" or botocore_retries_unknown_429()
+    assert len(sagemaker.requests) == (3 if retried else 1), "botocore's attempts were made"
+
+
+def botocore_retries_unknown_429() -> bool:
+    """Whether the installed botocore's standard retry mode retries a 429 of any code."""
+    from botocore.retries import standard
+
+    return hasattr(standard, "ThrottlingStatusCodeChecker")
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from sagemaker_presign import (
     PresignedUrlExpiredError,
     PresignError,
 )
+from sagemaker_presign._result import issued_result, request_clock
 
 from .support import NOTEBOOK
 
@@ -139,8 +140,8 @@ def test_fields_in_order_and_keyword_constructible() -> None:
 
 def issued_ago(age: timedelta) -> PresignedNotebookUrl:
     """A result as the client makes it, for a request sent *age* ago on both clocks."""
-    wall, monotonic = PresignedNotebookUrl.clock_now()
-    return PresignedNotebookUrl.issued(
+    wall, monotonic = request_clock()
+    return issued_result(
         URL,
         notebook_instance_name=NOTEBOOK,
         clock=(wall - age, monotonic - age.total_seconds()),

@@ -10,6 +10,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from sagemaker_presign import PresignClient
 from sagemaker_presign.testing import LocalSageMaker
 
 from .support import NOTEBOOK, new_client, raw_client
@@ -144,3 +145,19 @@ def test_runs_as_its_own_process() -> None:
         server.send_signal(signal.SIGTERM)
         server.communicate(timeout=10)
     assert server.returncode == 0
+
+
+def test_its_clients_wait_quickly_by_default() -> None:
+    with LocalSageMaker() as local:
+        local.add_notebook_instance("quick-nb", status="Stopped")
+        slept: list[float] = []
+        local.client().wait_until_in_service("quick-nb", start=True, sleep=slept.append)
+    assert slept
+    assert set(slept) == {0.05}, "LocalSageMaker's clients poll every 50 ms, not every 10 s"
+    # Any other client keeps the 10 s meant for the real service.
+    with LocalSageMaker() as local:
+        local.add_notebook_instance("slow-nb", status="Stopped")
+        slept.clear()
+        client = PresignClient(local.boto3_client())
+        client.wait_until_in_service("slow-nb", start=True, sleep=slept.append)
+    assert set(slept) == {10.0}

@@ -23,16 +23,16 @@ __all__ = ["ApiError", "Backend", "Fault", "JsonObject", "NotebookInstance", "Re
 class RecordedRequest:
     """One request as LocalSageMaker received it."""
 
-    #: The operation from ``X-Amz-Target`` (``"CreatePresignedNotebookInstanceUrl"``).
     operation: str
-    #: The JSON body, parsed; ``{}`` when it was not a JSON object.
+    """The operation from ``X-Amz-Target`` (``"CreatePresignedNotebookInstanceUrl"``)."""
     body: Mapping[str, Any]
-    #: The request headers, names in lower case.
+    """The JSON body, parsed; ``{}`` when it was not a JSON object."""
     headers: Mapping[str, str]
-    #: When the request arrived (timezone-aware UTC).
+    """The request headers, names in lower case."""
     received_at: datetime
-    #: The client's TCP port: the same port on two requests means one kept-alive connection.
+    """When the request arrived (timezone-aware UTC)."""
     client_port: int
+    """The client's TCP port: the same port on two requests means one kept-alive connection."""
 
 
 @dataclass(frozen=True)
@@ -45,20 +45,20 @@ class Fault:
     only a delay answers normally after it.
     """
 
-    #: The operation it applies to; None for whichever request comes next.
     operation: str | None = None
-    #: Seconds to wait before answering.
+    """The operation it applies to; None for whichever request comes next."""
     delay: float = 0.0
-    #: Close the connection without answering.
+    """Seconds to wait before answering."""
     drop: bool = False
-    #: A raw body to answer with (status ``status``), e.g. malformed JSON.
+    """Close the connection without answering."""
     body: bytes | None = None
-    #: An error code to answer with, as ``__type``.
+    """A raw body to answer with (status ``status``), e.g. malformed JSON."""
     error_code: str | None = None
-    #: The HTTP status of an error or raw-body answer.
+    """An error code to answer with, as ``__type``."""
     status: int = 400
-    #: The error message.
+    """The HTTP status of an error or raw-body answer."""
     message: str = ""
+    """The error message."""
 
 
 class Backend:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from ._backend import Backend, Fault, RecordedRequest
@@ -21,21 +22,25 @@ if TYPE_CHECKING:
 
     from ._server import LocalServer
 
-#: The dummy credentials LocalSageMaker's clients sign with; it checks that a signature is
-#: there, not what it says.
 DUMMY_ACCESS_KEY_ID = "AKIDLOCALSAGEMAKER"
+"""The dummy credentials LocalSageMaker's clients sign with; it checks that a signature is there,
+not what it says."""
 DUMMY_SECRET_ACCESS_KEY = "local-sagemaker-secret"  # noqa: S105 - not a secret
+LOCAL_POLL_INTERVAL = timedelta(milliseconds=50)
+"""How often waits of `LocalSageMaker.client` poll by default."""
 
 
 class LocalSageMaker:
     """A SageMaker endpoint on a free port of 127.0.0.1 that an unmodified boto3 client can use.
 
     It speaks AWS JSON 1.1, holds notebook instances, refuses unsigned requests, records every
-    request, and lets a test queue faults. Use it as a context manager::
+    request, and lets a test queue faults. Use it as a context manager:
 
-        with LocalSageMaker() as sagemaker:
-            sagemaker.add_notebook_instance("demo-nb")
-            url = sagemaker.client().create_presigned_url("demo-nb")
+    ```python
+    with LocalSageMaker() as sagemaker:
+        sagemaker.add_notebook_instance("demo-nb")
+        url = sagemaker.client().create_presigned_url("demo-nb")
+    ```
     """
 
     def __init__(
@@ -207,12 +212,20 @@ class LocalSageMaker:
         return client
 
     def client(self, *, config: Config | None = None) -> PresignClient:
-        """A ready PresignClient for this endpoint, signing with dummy credentials."""
+        """A ready PresignClient for this endpoint, signing with dummy credentials.
+
+        Its waits poll every 0.05 s unless told otherwise, so a documented
+        ``wait_until_in_service(name, start=True)`` takes milliseconds, not the 10 s polls
+        meant for the real service.
+        """
         from sagemaker_presign._client import PresignClient
 
-        return PresignClient(
+        client = PresignClient(
             session=self.boto3_session(), endpoint_url=self.endpoint_url, config=config
         )
+        # Local transitions take milliseconds: waiting on them polls as fast.
+        client._default_poll_interval = LOCAL_POLL_INTERVAL  # pyright: ignore[reportPrivateUsage]
+        return client
 
     def __repr__(self) -> str:
         state = self.endpoint_url if self._server is not None else "stopped"

@@ -54,10 +54,10 @@ class NotebookInstance:
 
     name: str
     status: str = "InService"
-    #: Reported by DescribeNotebookInstance while the status is Failed.
     failure_reason: str | None = None
-    #: Where a start ends up once Pending is over: InService, or Failed to test failures.
+    """Reported by DescribeNotebookInstance while the status is Failed."""
     start_outcome: str = "InService"
+    """Where a start ends up once Pending is over: InService, or Failed to test failures."""
     instance_type: str = "ml.t3.medium"
     role_arn: str = f"arn:aws:iam::{ACCOUNT_ID}:role/service-role/AmazonSageMaker-ExecutionRole"
     volume_size_in_gb: int = 5
@@ -70,12 +70,12 @@ class NotebookInstance:
     subnet_id: str | None = None
     security_groups: list[str] = field(default_factory=list[str])
     kms_key_id: str | None = None
-    #: Statuses the next describes report, one each; the last one stays.
     upcoming: list[str] = field(default_factory=list[str])
-    #: With time-based transitions: (monotonic deadline, the status reached then).
+    """Statuses the next describes report, one each; the last one stays."""
     settles: tuple[float, str] | None = None
-    #: Issued URLs, newest last, so a test can check what was handed out.
+    """With time-based transitions: (monotonic deadline, the status reached then)."""
     issued_urls: list[str] = field(default_factory=list[str], repr=False)
+    """Issued URLs, newest last, so a test can check what was handed out."""
     creation_time: float = field(default_factory=time.time)
     last_modified_time: float = 0.0
 
