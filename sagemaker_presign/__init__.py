@@ -1,4 +1,4 @@
-"""sagemaker-presign: a typed, checked client for SageMaker's CreatePresignedNotebookInstanceUrl.
+"""sagemaker-presign: a typed, checked client for SageMaker's presigned URLs.
 
 ``import sagemaker_presign`` costs next to nothing: each public name loads its module on first
 use (PEP 562), and boto3/botocore load only when the first client is built. A script that
@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from ._async import AsyncPresignClient
     from ._client import PresignClient
     from ._constants import (
+        DEFAULT_EXPIRES_IN,
         DEFAULT_SESSION_DURATION,
         MAX_SESSION_DURATION,
         MIN_SESSION_DURATION,
@@ -24,8 +25,11 @@ if TYPE_CHECKING:
         CredentialsError,
         CredentialsRejectedError,
         InsecureEndpointWarning,
+        InvalidExpiresInError,
+        InvalidLandingError,
         InvalidNotebookInstanceNameError,
         InvalidParameterError,
+        InvalidResourceIdentifierError,
         InvalidSessionDurationError,
         NetworkError,
         NotebookInstanceFailedError,
@@ -33,21 +37,44 @@ if TYPE_CHECKING:
         NotebookInstanceNotInServiceError,
         PresignedUrlExpiredError,
         PresignError,
+        ResourceFailedError,
         ResourceLimitExceededError,
+        ResourceNotFoundError,
+        ResourceNotInServiceError,
         ServiceError,
         ServiceUnavailableError,
         ThrottlingError,
         UnexpectedResponseError,
+        UnsupportedOperationError,
         WaitTimeoutError,
     )
-    from ._result import PresignedNotebookUrl
+    from ._mlflow import (
+        PresignedMlflowAppUrl,
+        PresignedMlflowTrackingServerUrl,
+    )
+    from ._notebook import PresignedNotebookUrl
+    from ._partner_app import PresignedPartnerAppUrl
+    from ._result import PresignedUrl
     from ._shortcut import create_presigned_url
-    from ._status import NotebookInstanceStatus
-    from ._validation import validate_notebook_instance_name, validate_session_duration
+    from ._status import (
+        MlflowTrackingServerStatus,
+        NotebookInstanceStatus,
+        StudioStatus,
+    )
+    from ._studio import (
+        LandingUri,
+        PresignedDomainUrl,
+    )
+    from ._validation import (
+        validate_expires_in,
+        validate_notebook_instance_name,
+        validate_session_duration,
+    )
 
     __version__: str
 
 __all__ = [
+    "DEFAULT_EXPIRES_IN",
     "DEFAULT_SESSION_DURATION",
     "MAX_SESSION_DURATION",
     "MIN_SESSION_DURATION",
@@ -59,9 +86,14 @@ __all__ = [
     "CredentialsError",
     "CredentialsRejectedError",
     "InsecureEndpointWarning",
+    "InvalidExpiresInError",
+    "InvalidLandingError",
     "InvalidNotebookInstanceNameError",
     "InvalidParameterError",
+    "InvalidResourceIdentifierError",
     "InvalidSessionDurationError",
+    "LandingUri",
+    "MlflowTrackingServerStatus",
     "NetworkError",
     "NotebookInstanceFailedError",
     "NotebookInstanceNotFoundError",
@@ -69,16 +101,27 @@ __all__ = [
     "NotebookInstanceStatus",
     "PresignClient",
     "PresignError",
+    "PresignedDomainUrl",
+    "PresignedMlflowAppUrl",
+    "PresignedMlflowTrackingServerUrl",
     "PresignedNotebookUrl",
+    "PresignedPartnerAppUrl",
+    "PresignedUrl",
     "PresignedUrlExpiredError",
+    "ResourceFailedError",
     "ResourceLimitExceededError",
+    "ResourceNotFoundError",
+    "ResourceNotInServiceError",
     "ServiceError",
     "ServiceUnavailableError",
+    "StudioStatus",
     "ThrottlingError",
     "UnexpectedResponseError",
+    "UnsupportedOperationError",
     "WaitTimeoutError",
     "__version__",
     "create_presigned_url",
+    "validate_expires_in",
     "validate_notebook_instance_name",
     "validate_session_duration",
 ]
@@ -89,6 +132,7 @@ _LOCATIONS = {
     "PresignClient": "_client",
     **dict.fromkeys(
         (
+            "DEFAULT_EXPIRES_IN",
             "DEFAULT_SESSION_DURATION",
             "MAX_SESSION_DURATION",
             "MIN_SESSION_DURATION",
@@ -104,29 +148,65 @@ _LOCATIONS = {
             "CredentialsError",
             "CredentialsRejectedError",
             "InsecureEndpointWarning",
+            "InvalidExpiresInError",
+            "InvalidLandingError",
             "InvalidNotebookInstanceNameError",
             "InvalidParameterError",
+            "InvalidResourceIdentifierError",
             "InvalidSessionDurationError",
             "NetworkError",
             "NotebookInstanceFailedError",
             "NotebookInstanceNotFoundError",
             "NotebookInstanceNotInServiceError",
-            "PresignedUrlExpiredError",
             "PresignError",
+            "PresignedUrlExpiredError",
+            "ResourceFailedError",
             "ResourceLimitExceededError",
+            "ResourceNotFoundError",
+            "ResourceNotInServiceError",
             "ServiceError",
             "ServiceUnavailableError",
             "ThrottlingError",
             "UnexpectedResponseError",
+            "UnsupportedOperationError",
             "WaitTimeoutError",
         ),
         "_exceptions",
     ),
-    "PresignedNotebookUrl": "_result",
+    **dict.fromkeys(
+        (
+            "PresignedMlflowAppUrl",
+            "PresignedMlflowTrackingServerUrl",
+        ),
+        "_mlflow",
+    ),
+    "PresignedNotebookUrl": "_notebook",
+    "PresignedPartnerAppUrl": "_partner_app",
+    "PresignedUrl": "_result",
     "create_presigned_url": "_shortcut",
-    "NotebookInstanceStatus": "_status",
-    "validate_notebook_instance_name": "_validation",
-    "validate_session_duration": "_validation",
+    **dict.fromkeys(
+        (
+            "MlflowTrackingServerStatus",
+            "NotebookInstanceStatus",
+            "StudioStatus",
+        ),
+        "_status",
+    ),
+    **dict.fromkeys(
+        (
+            "LandingUri",
+            "PresignedDomainUrl",
+        ),
+        "_studio",
+    ),
+    **dict.fromkeys(
+        (
+            "validate_expires_in",
+            "validate_notebook_instance_name",
+            "validate_session_duration",
+        ),
+        "_validation",
+    ),
     "__version__": "_version",
 }
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 import asyncio
 import functools
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ._client import PresignClient
-from ._lifecycle import Waiter, in_daemon_thread, run_async
+from ._lifecycle import in_daemon_thread, run_async
+from ._mlflow import check_server_name
+from ._studio import studio_names
 from ._validation import validate_notebook_instance_name
 
 if TYPE_CHECKING:
@@ -26,8 +28,11 @@ if TYPE_CHECKING:
     from botocore.config import Config
     from typing_extensions import Self
 
-    from ._result import PresignedNotebookUrl
-    from ._status import NotebookInstanceStatus
+    from ._mlflow import PresignedMlflowAppUrl, PresignedMlflowTrackingServerUrl
+    from ._notebook import PresignedNotebookUrl
+    from ._partner_app import PresignedPartnerAppUrl
+    from ._status import MlflowTrackingServerStatus, NotebookInstanceStatus, StudioStatus
+    from ._studio import LandingUri, PresignedDomainUrl
 
 
 class AsyncPresignClient:
@@ -68,11 +73,14 @@ class AsyncPresignClient:
         """The PresignClient doing the work in worker threads."""
         return self._sync
 
+    # --- notebook instances ---
+
     async def create_presigned_url(
         self,
         notebook_instance_name: str,
         *,
         session_duration: int | timedelta | None = None,
+        landing_path: str | None = None,
     ) -> PresignedNotebookUrl:
         """Like `PresignClient.create_presigned_url`; ``issued_at`` is still read just
         before the request is sent, in the worker thread."""
@@ -80,6 +88,7 @@ class AsyncPresignClient:
             self._sync.create_presigned_url,
             notebook_instance_name,
             session_duration=session_duration,
+            landing_path=landing_path,
         )
 
     async def get_status(self, notebook_instance_name: str) -> NotebookInstanceStatus:
@@ -103,23 +112,154 @@ class AsyncPresignClient:
         thread), and so does the timeout, within the same bound as the synchronous wait.
         """
         name = validate_notebook_instance_name(notebook_instance_name)
-        waiter = Waiter(
+        sync = self._sync
+        waiter = sync._notebook_waiter(  # pyright: ignore[reportPrivateUsage]
             name,
             start=start,
             timeout=timeout,
-            poll_interval=self._sync._default_poll_interval  # pyright: ignore[reportPrivateUsage]
-            if poll_interval is None
-            else poll_interval,
+            poll_interval=poll_interval,
             on_status=on_status,
             now=clock(),
         )
-        # Same package: the sync client's requests, with their error translation, each in a
-        # worker thread; the deadline is kept here, on the loop.
-        requests = self._sync._wait_requests(name)  # pyright: ignore[reportPrivateUsage]
-        threaded = {
-            step: functools.partial(in_daemon_thread, request) for step, request in requests.items()
-        }
-        return await run_async(waiter, threaded, sleep, clock)
+        requests = sync._notebook_requests(name)  # pyright: ignore[reportPrivateUsage]
+        status: NotebookInstanceStatus = await run_async(waiter, _threaded(requests), sleep, clock)
+        return status
+
+    # --- Studio ---
+
+    async def create_presigned_domain_url(
+        self,
+        domain_id: str,
+        user_profile_name: str,
+        *,
+        space_name: str | None = None,
+        landing_uri: str | LandingUri | None = None,
+        session_duration: int | timedelta | None = None,
+        expires_in: int | timedelta | None = None,
+    ) -> PresignedDomainUrl:
+        """Like `PresignClient.create_presigned_domain_url`."""
+        return await asyncio.to_thread(
+            self._sync.create_presigned_domain_url,
+            domain_id,
+            user_profile_name,
+            space_name=space_name,
+            landing_uri=landing_uri,
+            session_duration=session_duration,
+            expires_in=expires_in,
+        )
+
+    async def wait_until_studio_ready(
+        self,
+        domain_id: str,
+        user_profile_name: str,
+        *,
+        space_name: str | None = None,
+        timeout: float | timedelta = 600,
+        poll_interval: float | timedelta | None = None,
+        on_status: Callable[[StudioStatus], object] | None = None,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> StudioStatus:
+        """Like `PresignClient.wait_until_studio_ready`, sleeping with ``asyncio.sleep``."""
+        domain, profile, space = studio_names(domain_id, user_profile_name, space_name)
+        sync = self._sync
+        waiter = sync._studio_waiter(  # pyright: ignore[reportPrivateUsage]
+            domain,
+            profile,
+            space,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            on_status=on_status,
+            now=clock(),
+        )
+        requests = sync._studio_requests(domain, profile, space)  # pyright: ignore[reportPrivateUsage]
+        status: StudioStatus = await run_async(waiter, _threaded(requests), sleep, clock)
+        return status
+
+    # --- MLflow ---
+
+    async def create_presigned_mlflow_tracking_server_url(
+        self,
+        tracking_server_name: str,
+        *,
+        session_duration: int | timedelta | None = None,
+        expires_in: int | timedelta | None = None,
+    ) -> PresignedMlflowTrackingServerUrl:
+        """Like `PresignClient.create_presigned_mlflow_tracking_server_url`."""
+        return await asyncio.to_thread(
+            self._sync.create_presigned_mlflow_tracking_server_url,
+            tracking_server_name,
+            session_duration=session_duration,
+            expires_in=expires_in,
+        )
+
+    async def get_mlflow_tracking_server_status(
+        self, tracking_server_name: str
+    ) -> MlflowTrackingServerStatus:
+        """Like `PresignClient.get_mlflow_tracking_server_status`."""
+        return await asyncio.to_thread(
+            self._sync.get_mlflow_tracking_server_status, tracking_server_name
+        )
+
+    async def wait_until_mlflow_tracking_server_ready(
+        self,
+        tracking_server_name: str,
+        *,
+        start: bool = False,
+        timeout: float | timedelta = 1800,
+        poll_interval: float | timedelta | None = None,
+        on_status: Callable[[MlflowTrackingServerStatus], object] | None = None,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> MlflowTrackingServerStatus:
+        """Like `PresignClient.wait_until_mlflow_tracking_server_ready`, on the event loop."""
+        name = check_server_name(tracking_server_name)
+        sync = self._sync
+        waiter = sync._mlflow_waiter(  # pyright: ignore[reportPrivateUsage]
+            name,
+            start=start,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            on_status=on_status,
+            now=clock(),
+        )
+        requests = sync._mlflow_requests(name)  # pyright: ignore[reportPrivateUsage]
+        status: MlflowTrackingServerStatus = await run_async(
+            waiter, _threaded(requests), sleep, clock
+        )
+        return status
+
+    async def create_presigned_mlflow_app_url(
+        self,
+        arn: str,
+        *,
+        session_duration: int | timedelta | None = None,
+        expires_in: int | timedelta | None = None,
+    ) -> PresignedMlflowAppUrl:
+        """Like `PresignClient.create_presigned_mlflow_app_url`."""
+        return await asyncio.to_thread(
+            self._sync.create_presigned_mlflow_app_url,
+            arn,
+            session_duration=session_duration,
+            expires_in=expires_in,
+        )
+
+    # --- partner apps ---
+
+    async def create_partner_app_presigned_url(
+        self,
+        arn: str,
+        *,
+        session_duration: int | timedelta | None = None,
+        expires_in: int | timedelta | None = None,
+    ) -> PresignedPartnerAppUrl:
+        """Like `PresignClient.create_partner_app_presigned_url`."""
+        return await asyncio.to_thread(
+            self._sync.create_partner_app_presigned_url,
+            arn,
+            session_duration=session_duration,
+            expires_in=expires_in,
+        )
 
     async def close(self) -> None:
         """Like `PresignClient.close`."""
@@ -138,3 +278,12 @@ class AsyncPresignClient:
 
     def __repr__(self) -> str:
         return f"Async{self._sync!r}"
+
+
+def _threaded(
+    requests: Mapping[str, Callable[[], Any]],
+) -> dict[str, Callable[[], Awaitable[Any]]]:
+    """A wait's requests, each run in a daemon thread of its own (see `in_daemon_thread`)."""
+    return {
+        step: functools.partial(in_daemon_thread, request) for step, request in requests.items()
+    }

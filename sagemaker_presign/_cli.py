@@ -38,7 +38,7 @@ from ._validation import validate_notebook_instance_name, validate_session_durat
 
 if TYPE_CHECKING:
     from ._client import PresignClient
-    from ._result import PresignedNotebookUrl
+    from ._notebook import PresignedNotebookUrl
 
 PROG = "sagemaker-presign"
 LOCAL_POLL_INTERVAL = timedelta(seconds=0.5)

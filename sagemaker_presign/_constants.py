@@ -13,5 +13,8 @@ MAX_SESSION_DURATION = timedelta(hours=12)
 #: The session length the service applies when none is asked for.
 DEFAULT_SESSION_DURATION = timedelta(hours=12)
 
+#: How long a Studio, MLflow or partner app URL can be opened when ``expires_in`` is not given.
+DEFAULT_EXPIRES_IN = timedelta(seconds=300)
+
 #: The longest notebook instance name the service accepts.
 MAX_NAME_LENGTH = 63

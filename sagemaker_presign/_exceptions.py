@@ -3,12 +3,17 @@
     PresignError
     ├── InvalidParameterError (also ValueError)
     │   ├── InvalidNotebookInstanceNameError
-    │   └── InvalidSessionDurationError
+    │   ├── InvalidResourceIdentifierError
+    │   ├── InvalidSessionDurationError
+    │   ├── InvalidExpiresInError
+    │   └── InvalidLandingError
     ├── ConfigurationError
+    │   └── UnsupportedOperationError
     ├── CredentialsError
     │   └── CredentialsRejectedError (also ServiceError)
     ├── ServiceError
-    │   ├── NotebookInstanceNotFoundError
+    │   ├── ResourceNotFoundError
+    │   │   └── NotebookInstanceNotFoundError
     │   ├── AccessDeniedError
     │   ├── ThrottlingError
     │   ├── ServiceUnavailableError
@@ -17,8 +22,10 @@
     ├── NetworkError
     ├── UnexpectedResponseError
     ├── PresignedUrlExpiredError
-    ├── NotebookInstanceNotInServiceError
-    ├── NotebookInstanceFailedError
+    ├── ResourceNotInServiceError
+    │   └── NotebookInstanceNotInServiceError
+    ├── ResourceFailedError
+    │   └── NotebookInstanceFailedError
     └── WaitTimeoutError (also TimeoutError)
 
     InsecureEndpointWarning (a UserWarning, not an error)
@@ -35,10 +42,20 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 from ._redact import clean
 from ._status import NotebookInstanceStatus
+
+# A status type: NotebookInstanceStatus and its siblings are str enums. Type checkers see the
+# PEP 696 default (str, for a bare WaitTimeoutError); importing typing_extensions at run time
+# would only add start-up time.
+if TYPE_CHECKING:
+    from typing_extensions import TypeVar as TypeVarWithDefault
+
+    S = TypeVarWithDefault("S", bound=str, default=str)
+else:
+    S = TypeVar("S", bound=str)
 
 
 class PresignError(Exception):
@@ -93,8 +110,24 @@ class InvalidSessionDurationError(InvalidParameterError):
     """The session duration is outside 1800-43200 seconds or not whole seconds."""
 
 
+class InvalidResourceIdentifierError(InvalidParameterError):
+    """A domain ID, user profile, space, tracking server name or ARN breaks the API's rule."""
+
+
+class InvalidExpiresInError(InvalidParameterError):
+    """``expires_in`` is outside 5-300 seconds or not whole seconds."""
+
+
+class InvalidLandingError(InvalidParameterError):
+    """A notebook ``landing_path`` or a Studio ``landing_uri`` is not of an accepted shape."""
+
+
 class ConfigurationError(PresignError):
     """No region, an unknown profile or a bad endpoint URL: fix the setup, not the call."""
+
+
+class UnsupportedOperationError(ConfigurationError):
+    """The installed botocore predates the operation (or parameter); upgrade botocore."""
 
 
 class CredentialsError(PresignError):
@@ -109,7 +142,11 @@ class CredentialsRejectedError(CredentialsError, ServiceError):
     """The service refused the caller's identity or signature (expired token, bad key...)."""
 
 
-class NotebookInstanceNotFoundError(ServiceError):
+class ResourceNotFoundError(ServiceError):
+    """What the call named (domain, user profile, tracking server, app) does not exist here."""
+
+
+class NotebookInstanceNotFoundError(ResourceNotFoundError):
     """No notebook instance of that name exists in this account and region."""
 
 
@@ -145,17 +182,21 @@ class PresignedUrlExpiredError(PresignError):
     """``ensure_fresh`` found the URL stale, or too close to its end for the margin given."""
 
 
-class NotebookInstanceNotInServiceError(PresignError):
-    """The instance is Stopped and may not be started, or is being deleted; see ``status``."""
+class ResourceNotInServiceError(PresignError, Generic[S]):
+    """Waiting found the resource stopped (and not to be started) or going away; see ``status``."""
 
-    def __init__(self, message: str, *, status: NotebookInstanceStatus, **context: Any) -> None:
+    def __init__(self, message: str, *, status: S, **context: Any) -> None:
         super().__init__(message, **context)
-        self.status: NotebookInstanceStatus = status
+        self.status: S = status
         """The status that ended the wait."""
 
 
-class NotebookInstanceFailedError(PresignError):
-    """The instance is Failed; ``failure_reason`` is the service's explanation."""
+class NotebookInstanceNotInServiceError(ResourceNotInServiceError[NotebookInstanceStatus]):
+    """The instance is Stopped and may not be started, or is being deleted; see ``status``."""
+
+
+class ResourceFailedError(PresignError):
+    """Waiting found the resource failed; ``failure_reason`` is the service's explanation."""
 
     def __init__(self, message: str, *, failure_reason: str | None, **context: Any) -> None:
         super().__init__(message, **context)
@@ -163,14 +204,16 @@ class NotebookInstanceFailedError(PresignError):
         """The service's FailureReason, when it gave one."""
 
 
-class WaitTimeoutError(PresignError, TimeoutError):
-    """The instance was not InService before the timeout; ``last_status`` is the last seen."""
+class NotebookInstanceFailedError(ResourceFailedError):
+    """The instance is Failed; ``failure_reason`` is the service's explanation."""
 
-    def __init__(
-        self, message: str, *, last_status: NotebookInstanceStatus | None, **context: Any
-    ) -> None:
+
+class WaitTimeoutError(PresignError, TimeoutError):
+    """The resource was not ready before the timeout; ``last_status`` is the last seen."""
+
+    def __init__(self, message: str, *, last_status: str | None, **context: Any) -> None:
         super().__init__(message, **context)
-        self.last_status: NotebookInstanceStatus | None = last_status
+        self.last_status: str | None = last_status
         """The last status seen before time ran out."""
 
 
@@ -335,6 +378,12 @@ _SERVICE_CODES: Final[Mapping[str, tuple[_Row, ...]]] = {
     ),
     **dict.fromkeys(_THROTTLING_CODES, (_THROTTLED,)),
     **dict.fromkeys(_UNAVAILABLE_CODES, (_UNAVAILABLE,)),
+    "ResourceNotFound": (
+        _Row(ResourceNotFoundError, "{subject} does not exist in this account{where}"),
+    ),
+    "ConflictException": (
+        _Row(ConflictingStatusError, "{subject} is not in a status that allows {operation}"),
+    ),
     "ResourceLimitExceeded": (
         _Row(
             ResourceLimitExceededError,
@@ -354,8 +403,15 @@ _SERVICE_CODES: Final[Mapping[str, tuple[_Row, ...]]] = {
             ),
             _Row(
                 ConflictingStatusError,
-                "notebook instance{about_name} is not in a status that allows {operation}",
+                "{subject} is not in a status that allows {operation}",
                 re.compile(r"Status \(\w+\) not in \(\["),
+            ),
+            _Row(
+                ServiceError,
+                "{subject} belongs to a Studio domain that uses IAM Identity Center (SSO): "
+                "only domains in IAM auth mode can be presigned; sign in through the AWS access "
+                "portal instead",
+                re.compile(r"(?i)\bSSO\b|identity center|single sign-on"),
             ),
             _REFUSED,
         ),
@@ -387,6 +443,7 @@ def _raised_inside_botocore(exc: BaseException) -> bool:
 def translate(
     exc: Exception,
     *,
+    subject: str | None = None,
     notebook_instance_name: str | None = None,
     region_name: str | None = None,
     operation: str | None = None,
@@ -400,12 +457,12 @@ def translate(
     from botocore.exceptions import ClientError
 
     _clean_chain(exc)
+    if subject is None and notebook_instance_name:
+        subject = f"notebook instance {notebook_instance_name!r}"
     context = {
         "operation": getattr(exc, "operation_name", None) or operation or "the SageMaker call",
-        "about": f" for notebook instance {notebook_instance_name!r}"
-        if notebook_instance_name
-        else "",
-        "about_name": f" {notebook_instance_name!r}" if notebook_instance_name else "",
+        "about": f" for {subject}" if subject else "",
+        "subject": subject or "what the call named",
         "where": f" in {region_name}" if region_name else "",
         "name": notebook_instance_name,
     }

@@ -1,9 +1,10 @@
-"""Getting a notebook instance to InService: the decisions, and the one loop that makes them.
+"""Getting a resource ready: the decisions, and the one loop that makes them, for every door.
 
-``Waiter`` decides what to do after each DescribeNotebookInstance. ``wait_steps`` is the wait
-loop, written once as a generator of steps (call the service within a time budget, or sleep);
-``run_sync`` and ``run_async`` only carry the steps out, so the synchronous and the asyncio
-client share every decision and every deadline.
+A `Lifecycle` says what a kind of resource's statuses mean (ready, startable, failed, going
+away); ``Waiter`` decides what to do after each describe. ``wait_steps`` is the wait loop,
+written once as a generator of steps (call the service within a time budget, or sleep);
+``run_sync`` and ``run_async`` only carry the steps out, so notebook instances, MLflow tracking
+servers and Studio user profiles, synchronous and asyncio, share every decision and deadline.
 """
 
 from __future__ import annotations
@@ -19,14 +20,11 @@ from typing import Any, TypeVar
 
 from ._exceptions import (
     InvalidParameterError,
-    NotebookInstanceFailedError,
-    NotebookInstanceNotInServiceError,
+    ResourceFailedError,
+    ResourceNotInServiceError,
     WaitTimeoutError,
 )
-from ._status import NotebookInstanceStatus
 
-Status = NotebookInstanceStatus
-StatusCallback = Callable[[NotebookInstanceStatus], object]
 T = TypeVar("T")
 
 DEFAULT_TIMEOUT = timedelta(minutes=20)
@@ -82,33 +80,61 @@ class Sleep:
     seconds: float
 
 
+@dataclass(frozen=True)
+class Lifecycle:
+    """What one kind of resource's statuses mean to a wait, and how to talk about it."""
+
+    #: The statuses' type: NotebookInstanceStatus, MlflowTrackingServerStatus, StudioStatus.
+    status_type: Callable[[str], Any]
+    #: Done: the resource is usable.
+    ready: frozenset[str]
+    #: Stopped: start it (with start=True), or give up.
+    startable: frozenset[str]
+    #: Failed: raise `failed_error` with the reason.
+    failed: frozenset[str]
+    #: On the way out (Deleting): raise `not_in_service`.
+    going: frozenset[str]
+    not_in_service: type[ResourceNotInServiceError[Any]]
+    failed_error: type[ResourceFailedError]
+    #: How a person starts it, for the message when start=False.
+    start_hint: str
+    #: The request names, for "... was still unanswered".
+    describe_request: str
+    start_request: str
+    ready_word: str = "InService"
+
+
 class Waiter:
     """The wait's state: when it ends, what was seen, whether a start was sent."""
 
     def __init__(
         self,
-        name: str,
+        subject: str,
+        lifecycle: Lifecycle,
         *,
         start: object,
         timeout: object,
         poll_interval: object,
         on_status: object,
         now: float,
+        notebook_instance_name: str | None = None,
     ) -> None:
         # Every argument is checked here, before the first request.
         if not isinstance(start, bool):
             raise TypeError(f"start must be a bool, not {type(start).__name__}")
         if on_status is not None and not callable(on_status):
             raise TypeError(f"on_status must be callable or None, not {type(on_status).__name__}")
-        self.name = name
+        self.subject = subject
+        self.lifecycle = lifecycle
         self.may_start = start
         timeout_seconds = wait_seconds(timeout, "timeout")
         self.timeout = timedelta(seconds=timeout_seconds)
         self.poll_seconds = wait_seconds(poll_interval, "poll_interval")
         self.deadline = now + timeout_seconds
         self.grace = min(MAX_DEADLINE_GRACE.total_seconds(), timeout_seconds)
-        self.on_status: StatusCallback | None = on_status
-        self.last: NotebookInstanceStatus | None = None
+        self.on_status: Callable[[Any], object] | None = on_status
+        self.context = {"notebook_instance_name": notebook_instance_name}
+        self.last: Any = None
         self.start_sent = False
         self.left_stopped_after_start = False
 
@@ -116,33 +142,28 @@ class Waiter:
         """How long a request sent now may take before the wait gives up on it."""
         return max(self.deadline - now, 0.0) + self.grace
 
-    def observe(
-        self, status: NotebookInstanceStatus, failure_reason: str | None, now: float
-    ) -> Step:
+    def observe(self, status: Any, failure_reason: str | None, now: float) -> Step:
         """Take one described status; return the next step, or raise what ends the wait."""
+        spec = self.lifecycle
         if status != self.last:
             self.last = status
             if self.on_status is not None:
                 self.on_status(status)
-        if status is Status.IN_SERVICE:
+        if status in spec.ready:
             return Step()
-        if status is Status.FAILED:
+        if status in spec.failed:
             reason = failure_reason or "the service gave no reason"
-            raise NotebookInstanceFailedError(
-                f"notebook instance {self.name!r} is Failed: {reason}",
+            raise spec.failed_error(
+                f"{self.subject} is {status}: {reason}",
                 failure_reason=failure_reason,
-                notebook_instance_name=self.name,
+                **self.context,
             )
-        if status is Status.DELETING:
+        if status in spec.going:
             raise self._not_in_service(status, "is being deleted")
         start = False
-        if status is Status.STOPPED:
+        if status in spec.startable:
             if not self.may_start:
-                raise self._not_in_service(
-                    status,
-                    "is Stopped; start it with start=True (sagemaker-presign --start) "
-                    "or aws sagemaker start-notebook-instance",
-                )
+                raise self._not_in_service(status, f"is {status}; {spec.start_hint}")
             if self.left_stopped_after_start:
                 raise self._not_in_service(status, "was stopped again while it was starting")
             start = not self.start_sent
@@ -155,37 +176,31 @@ class Waiter:
             raise self.timed_out()
         return Step(start=start, sleep=min(self.poll_seconds, remaining))
 
+    def request_name(self, request: str) -> str:
+        spec = self.lifecycle
+        return spec.describe_request if request == "describe" else spec.start_request
+
     def timed_out(self, unanswered: str | None = None) -> WaitTimeoutError:
         """The error that ends a wait whose time is up."""
         late = f"; {unanswered} was still unanswered" if unanswered else ""
         return WaitTimeoutError(
-            f"notebook instance {self.name!r} was not InService within {self.timeout} "
+            f"{self.subject} was not {self.lifecycle.ready_word} within {self.timeout} "
             f"(last status: {self.last or 'none seen'}{late})",
             last_status=self.last,
-            notebook_instance_name=self.name,
+            **self.context,
         )
 
-    def _not_in_service(
-        self, status: NotebookInstanceStatus, why: str
-    ) -> NotebookInstanceNotInServiceError:
-        return NotebookInstanceNotInServiceError(
-            f"notebook instance {self.name!r} {why}",
-            status=status,
-            notebook_instance_name=self.name,
-        )
+    def _not_in_service(self, status: Any, why: str) -> ResourceNotInServiceError[Any]:
+        return self.lifecycle.not_in_service(f"{self.subject} {why}", status=status, **self.context)
 
 
-_REQUEST_NAMES = {"describe": "DescribeNotebookInstance", "start": "StartNotebookInstance"}
-
-WaitSteps = Generator[Call | Sleep, Any, NotebookInstanceStatus]
+WaitSteps = Generator[Call | Sleep, Any, Any]
 
 
 def wait_steps(waiter: Waiter, clock: Callable[[], float]) -> WaitSteps:
     """The wait loop: yields what to do, receives each describe's (status, reason)."""
     while True:
-        described: tuple[NotebookInstanceStatus, str | None] = yield Call(
-            "describe", waiter.budget(clock())
-        )
+        described: tuple[Any, str | None] = yield Call("describe", waiter.budget(clock()))
         status, reason = described
         step = waiter.observe(status, reason, clock())
         if step.sleep is None:
@@ -204,7 +219,7 @@ def run_sync(
     requests: Mapping[str, Callable[[], Any]],
     sleep: Callable[[float], object],
     clock: Callable[[], float],
-) -> NotebookInstanceStatus:
+) -> Any:
     """Carry out `wait_steps` in this thread; each request runs in a daemon thread of its own,
     so that one hanging past the deadline (botocore's read timeout x attempts) is left behind."""
     steps = wait_steps(waiter, clock)
@@ -219,9 +234,9 @@ def run_sync(
             try:
                 answer = _within(requests[step.request], step.budget)
             except _Overdue:
-                raise waiter.timed_out(_REQUEST_NAMES[step.request]) from None
+                raise waiter.timed_out(waiter.request_name(step.request)) from None
     except StopIteration as done:
-        final: NotebookInstanceStatus = done.value
+        final: Any = done.value
         return final
 
 
@@ -286,7 +301,7 @@ async def run_async(
     requests: Mapping[str, Callable[[], Awaitable[Any]]],
     sleep: Callable[[float], Awaitable[object]],
     clock: Callable[[], float],
-) -> NotebookInstanceStatus:
+) -> Any:
     """Carry out `wait_steps` on the event loop; cancelling the task ends the wait at once."""
     steps = wait_steps(waiter, clock)
     answer: Any = None
@@ -300,7 +315,7 @@ async def run_async(
             try:
                 answer = await asyncio.wait_for(requests[step.request](), step.budget)
             except asyncio.TimeoutError:
-                raise waiter.timed_out(_REQUEST_NAMES[step.request]) from None
+                raise waiter.timed_out(waiter.request_name(step.request)) from None
     except StopIteration as done:
-        final: NotebookInstanceStatus = done.value
+        final: Any = done.value
         return final

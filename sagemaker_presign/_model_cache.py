@@ -27,12 +27,22 @@ if TYPE_CHECKING:
 logger = logging.getLogger("sagemaker_presign")
 
 SERVICE = "sagemaker"
+#: Exactly the operations the package calls; those the installed botocore lacks are left out.
 OPERATIONS = (
     "CreatePresignedNotebookInstanceUrl",
     "DescribeNotebookInstance",
     "StartNotebookInstance",
-    "StopNotebookInstance",
+    "CreatePresignedDomainUrl",
+    "DescribeUserProfile",
+    "DescribeSpace",
+    "CreatePresignedMlflowTrackingServerUrl",
+    "DescribeMlflowTrackingServer",
+    "StartMlflowTrackingServer",
+    "CreatePresignedMlflowAppUrl",
+    "CreatePartnerAppPresignedUrl",
 )
+# In every botocore we allow: a cache without them is not ours.
+_ALWAYS_THERE = OPERATIONS[:3]
 DISABLE_VARIABLE = "SAGEMAKER_PRESIGN_NO_MODEL_CACHE"
 _MODEL_FILE = "service-2.json"
 _ENDPOINTS_FILE = "endpoints.json"
@@ -71,10 +81,12 @@ def reachable_shapes(model: Mapping[str, Any], operations: Iterable[str]) -> set
 
 
 def trim(model: Mapping[str, Any]) -> dict[str, Any]:
-    """The model with only OPERATIONS and the shapes they reach, each exactly as botocore has it."""
-    keep = reachable_shapes(model, OPERATIONS)
+    """The model with only OPERATIONS (those it has) and the shapes they reach, each exactly
+    as botocore has it."""
+    operations = [name for name in OPERATIONS if name in model["operations"]]
+    keep = reachable_shapes(model, operations)
     trimmed = {key: value for key, value in model.items() if key not in ("operations", "shapes")}
-    trimmed["operations"] = {name: model["operations"][name] for name in OPERATIONS}
+    trimmed["operations"] = {name: model["operations"][name] for name in operations}
     trimmed["shapes"] = {name: model["shapes"][name] for name in sorted(keep)}
     return trimmed
 
@@ -101,15 +113,20 @@ def _is_valid(model: object, api_version: str) -> bool:
         isinstance(metadata, dict)
         and cast("dict[str, object]", metadata).get("apiVersion") == api_version
         and isinstance(operations, dict)
-        and all(name in operations for name in OPERATIONS)
+        and all(name in operations for name in _ALWAYS_THERE)
         and isinstance(fields.get("shapes"), dict)
     )
 
 
 def _folder(root: Path) -> Path:
+    """Per botocore release, and per list of operations: a cache an older version of this
+    package wrote, with fewer operations, is never read."""
+    import hashlib
+
     import botocore
 
-    return root / f"botocore-{botocore.__version__}"
+    digest = hashlib.sha256(",".join(OPERATIONS).encode()).hexdigest()[:8]
+    return root / f"botocore-{botocore.__version__}-{digest}"
 
 
 def _write_atomically(path: Path, data: Mapping[str, Any]) -> None:

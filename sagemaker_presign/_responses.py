@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any, cast
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 from ._exceptions import UnexpectedResponseError
-from ._status import NotebookInstanceStatus
+
+S = TypeVar("S")
 
 
 def _fields(response: Any) -> Mapping[str, object]:
@@ -26,21 +27,27 @@ _PLAIN_HTTPS_URL = re.compile(
 _UNPRINTABLE = re.compile(r"[^\x21-\x7e]")
 
 
-def authorized_url(response: Any, name: str) -> str:
-    """Return the response's AuthorizedUrl, or raise if it is not a plain https URL.
+def presigned_url(
+    response: Any,
+    url_field: str,
+    operation: str,
+    subject: str,
+    notebook_instance_name: str | None = None,
+) -> str:
+    """Return the response's URL (*url_field*), or raise if it is not a plain https URL.
 
     Refused, with UnexpectedResponseError and never the URL in the message: another scheme,
     user info before the host (``https://real.host@evil.example/`` prints like the real
     one), white space or control characters anywhere (a two-line "URL", terminal escapes),
     an empty or malformed host.
     """
-    url = _fields(response).get("AuthorizedUrl")
+    url = _fields(response).get(url_field)
     if isinstance(url, str) and _PLAIN_HTTPS_URL.fullmatch(url):
         return url
+    problem = _url_problem(url).replace("AuthorizedUrl", url_field)
     raise UnexpectedResponseError(
-        f"SageMaker's answer to CreatePresignedNotebookInstanceUrl for notebook instance "
-        f"{name!r} {_url_problem(url)}",
-        notebook_instance_name=name,
+        f"SageMaker's answer to {operation} for {subject} {problem}",
+        notebook_instance_name=notebook_instance_name,
     )
 
 
@@ -71,15 +78,22 @@ def _url_problem(url: object) -> str:  # noqa: PLR0911 - one answer per problem
     return "has an AuthorizedUrl whose host or port is malformed"
 
 
-def described_status(response: Any, name: str) -> tuple[NotebookInstanceStatus, str | None]:
-    """Return DescribeNotebookInstance's status and FailureReason."""
+def described_status(
+    response: Any,
+    *,
+    status_field: str,
+    status_type: Callable[[str], S],
+    operation: str,
+    subject: str,
+    notebook_instance_name: str | None = None,
+) -> tuple[S, str | None]:
+    """Return a describe's status (as *status_type*) and its FailureReason."""
     fields = _fields(response)
-    status = fields.get("NotebookInstanceStatus")
+    status = fields.get(status_field)
     if not isinstance(status, str) or not status:
         raise UnexpectedResponseError(
-            f"SageMaker's answer to DescribeNotebookInstance for notebook instance {name!r} "
-            "has no NotebookInstanceStatus",
-            notebook_instance_name=name,
+            f"SageMaker's answer to {operation} for {subject} has no {status_field}",
+            notebook_instance_name=notebook_instance_name,
         )
     reason = fields.get("FailureReason")
-    return NotebookInstanceStatus(status), reason if isinstance(reason, str) and reason else None
+    return status_type(status), reason if isinstance(reason, str) and reason else None

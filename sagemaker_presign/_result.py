@@ -1,18 +1,22 @@
-"""The presigned URL as a value that knows when it was issued and when it goes stale."""
+"""`PresignedUrl`: a presigned URL as a value that knows when it was issued and goes stale.
+
+Each door's result (`PresignedNotebookUrl`, `PresignedDomainUrl`, ...) is a subclass that adds
+the identifiers of what it opens; the URL, its deadline and its secrecy live here, once.
+"""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from ._constants import URL_VALIDITY
 from ._exceptions import PresignedUrlExpiredError
 from ._redact import redact_url
 
 _ZERO = timedelta(0)
+R = TypeVar("R", bound="PresignedUrl")
 
 
 def utc_now() -> datetime:
@@ -48,8 +52,8 @@ class SecretUrl:
 
 
 @dataclass(frozen=True, repr=False, init=False)
-class PresignedNotebookUrl:
-    """A URL that logs its holder into one notebook instance's Jupyter, and its deadline.
+class PresignedUrl:
+    """A presigned URL and its deadline: the base of every door's result.
 
     The URL is a bearer credential: ``repr()``, ``str()``, ``vars()`` and
     ``dataclasses.asdict()`` show it with its token masked, so read it from ``.url`` (or
@@ -58,46 +62,54 @@ class PresignedNotebookUrl:
     Its age is measured on a monotonic clock within the process that made the request (a
     system clock stepped back cannot make it look fresh), and on the wall clock for a
     result built by hand or unpickled elsewhere; either way it never counts more than
-    ``URL_VALIDITY`` left.
+    ``valid_for`` left.
     """
 
-    notebook_instance_name: str
-    """The notebook instance the URL opens."""
     issued_at: datetime
     """When the request was sent (timezone-aware UTC); the service issued the URL no earlier."""
+    valid_for: timedelta
+    """How long the URL can be opened after it was issued (the API's validity)."""
     session_duration: timedelta | None
-    """The Jupyter session length asked for; None when the service default (12 h) applies."""
+    """The session length asked for; None when the service default (12 h) applies."""
     # The URL itself, masked wherever the dataclass machinery shows it.
     _secret: SecretUrl = field(repr=False)
     # time.monotonic() when the request was sent, in the process that sent it.
-    _sent_monotonic: float | None = field(default=None, repr=False, compare=False)
+    _sent_monotonic: float | None = field(repr=False, compare=False)
 
-    def __init__(
+    def _set_base(
         self,
         url: str,
-        notebook_instance_name: str,
         issued_at: datetime,
-        session_duration: timedelta | None = None,
+        valid_for: timedelta,
+        session_duration: timedelta | None,
     ) -> None:
         if issued_at.utcoffset() is None:
             raise ValueError("issued_at must be timezone-aware")
         if issued_at.tzinfo is not timezone.utc:
             issued_at = issued_at.astimezone(timezone.utc)
-        object.__setattr__(self, "notebook_instance_name", notebook_instance_name)
         object.__setattr__(self, "issued_at", issued_at)
+        object.__setattr__(self, "valid_for", valid_for)
         object.__setattr__(self, "session_duration", session_duration)
         object.__setattr__(self, "_secret", SecretUrl(url))
         object.__setattr__(self, "_sent_monotonic", None)
 
+    # What each door says of itself, in messages and reprs.
+    def _subject(self) -> str:
+        return "the presigned URL"
+
+    def _identifiers(self) -> dict[str, object]:
+        """The door's own fields (attribute name -> value), in order."""
+        return {}
+
     @property
     def url(self) -> str:
-        """The presigned URL itself: a credential, valid for URL_VALIDITY after ``issued_at``."""
+        """The presigned URL itself: a credential, valid for ``valid_for`` after ``issued_at``."""
         return self._secret.value
 
     @property
     def expires_at(self) -> datetime:
-        """When the URL stops working: ``issued_at + URL_VALIDITY``."""
-        return self.issued_at + URL_VALIDITY
+        """When the URL stops working: ``issued_at + valid_for``."""
+        return self.issued_at + self.valid_for
 
     def _age(self) -> timedelta:
         # The larger of the two ages: a clock stepped back never makes the URL younger, and
@@ -109,17 +121,17 @@ class PresignedNotebookUrl:
 
     @property
     def is_stale(self) -> bool:
-        """True once the URL's five minutes are over."""
-        return self._age() >= URL_VALIDITY
+        """True once ``valid_for`` is over."""
+        return self._age() >= self.valid_for
 
     @property
     def time_remaining(self) -> timedelta:
-        """How long the URL still works: from ``timedelta(0)`` to ``URL_VALIDITY``."""
-        return min(max(URL_VALIDITY - self._age(), _ZERO), URL_VALIDITY)
+        """How long the URL still works: from ``timedelta(0)`` to ``valid_for``."""
+        return min(max(self.valid_for - self._age(), _ZERO), self.valid_for)
 
     @property
     def host(self) -> str:
-        """The notebook instance's host name, e.g. ``nb.notebook.us-east-1.sagemaker.aws``.
+        """The host the URL opens, e.g. ``nb.notebook.us-east-1.sagemaker.aws``.
 
         Not a secret: automation that opens WebSockets to Jupyter needs it.
         """
@@ -133,28 +145,31 @@ class PresignedNotebookUrl:
         """
         if margin < _ZERO:
             raise ValueError("margin must not be negative")
-        late = self._age() - URL_VALIDITY
+        late = self._age() - self.valid_for
         if late + margin >= _ZERO:
             when = f"expired {late} ago" if late >= _ZERO else f"expires in {-late}"
             raise PresignedUrlExpiredError(
-                f"the presigned URL for notebook instance {self.notebook_instance_name!r} "
-                f"{when} (issued at {self.issued_at.isoformat()}, margin {margin}); "
-                "request a new one",
-                notebook_instance_name=self.notebook_instance_name,
+                f"the presigned URL for {self._subject()} {when} (issued at "
+                f"{self.issued_at.isoformat()}, margin {margin}); request a new one",
+                notebook_instance_name=getattr(self, "notebook_instance_name", None),
             )
         return self.url
 
     def __reduce__(self) -> tuple[Any, ...]:
         # The monotonic reading means nothing in another process: it is left behind.
-        return (
-            type(self),
-            (self.url, self.notebook_instance_name, self.issued_at, self.session_duration),
-        )
+        state = {
+            **self._identifiers(),
+            "url": self.url,
+            "issued_at": self.issued_at,
+            "valid_for": self.valid_for,
+            "session_duration": self.session_duration,
+        }
+        return (_rebuild, (type(self), state))
 
     def __repr__(self) -> str:
+        fields = "".join(f", {name}={value!r}" for name, value in self._identifiers().items())
         return (
-            f"{type(self).__name__}(url={redact_url(self.url)!r}, "
-            f"notebook_instance_name={self.notebook_instance_name!r}, "
+            f"{type(self).__name__}(url={redact_url(self.url)!r}{fields}, "
             f"issued_at={self.issued_at!r}, session_duration={self.session_duration!r})"
         )
 
@@ -162,19 +177,21 @@ class PresignedNotebookUrl:
         return redact_url(self.url)
 
 
+def _rebuild(cls: type[R], state: dict[str, Any]) -> R:
+    result: R = cls.__new__(cls)
+    base = {k: state.pop(k) for k in ("url", "issued_at", "valid_for", "session_duration")}
+    for name, value in state.items():
+        object.__setattr__(result, name, value)
+    result._set_base(**base)  # pyright: ignore[reportPrivateUsage]
+    return result
+
+
 def request_clock() -> tuple[datetime, float]:
     """Both clocks, read together just before a request is sent."""
     return utc_now(), time.monotonic()
 
 
-def issued_result(
-    url: str,
-    *,
-    notebook_instance_name: str,
-    clock: tuple[datetime, float],
-    session_duration: timedelta | None,
-) -> PresignedNotebookUrl:
-    """The result of a request sent at *clock* (from `request_clock`)."""
-    result = PresignedNotebookUrl(url, notebook_instance_name, clock[0], session_duration)
+def stamped(result: R, clock: tuple[datetime, float]) -> R:
+    """*result*, remembering the monotonic reading of the request that made it."""
     object.__setattr__(result, "_sent_monotonic", clock[1])
     return result

@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from ._client import PresignClient
-from ._result import PresignedNotebookUrl
+from ._notebook import PresignedNotebookUrl
 from ._validation import validate_notebook_instance_name, validate_session_duration
 
 if TYPE_CHECKING:

@@ -1,7 +1,8 @@
-"""Client-side checks of the request's two parameters, so bad input never leaves the machine.
+"""Client-side checks of every door's parameters, so bad input never leaves the machine.
 
-botocore enforces neither the name pattern nor the maximums (see the reference notes), so
-these functions are the only thing standing between a typo and a round trip.
+botocore enforces neither the name patterns nor the maximums (see the reference notes), so
+these functions are the only thing standing between a typo and a round trip. Each door's
+identifiers are checked by `check_identifier` with that door's rule.
 """
 
 from __future__ import annotations
@@ -9,8 +10,19 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from ._constants import MAX_NAME_LENGTH, MAX_SESSION_DURATION, MIN_SESSION_DURATION
-from ._exceptions import InvalidNotebookInstanceNameError, InvalidSessionDurationError
+from ._constants import (
+    DEFAULT_EXPIRES_IN,
+    MAX_NAME_LENGTH,
+    MAX_SESSION_DURATION,
+    MIN_SESSION_DURATION,
+)
+from ._exceptions import (
+    InvalidExpiresInError,
+    InvalidNotebookInstanceNameError,
+    InvalidParameterError,
+    InvalidResourceIdentifierError,
+    InvalidSessionDurationError,
+)
 
 # The service's pattern, anchored at both ends; [a-zA-Z0-9] rather than \w keeps it ASCII-only.
 _NAME_PATTERN = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9])*")
@@ -52,7 +64,7 @@ def _broken_name_rule(name: str) -> str | None:
 
 
 def validate_session_duration(duration: int | timedelta | None) -> int | None:
-    """Return the Jupyter session length in whole seconds, or None for the service default (12 h).
+    """Return the session length in whole seconds, or None for the service default (12 h).
 
     Accepts an int number of seconds or a timedelta of whole seconds, from 1800 (30 min)
     to 43200 (12 h) inclusive.
@@ -61,27 +73,95 @@ def validate_session_duration(duration: int | timedelta | None) -> int | None:
         TypeError: *duration* is a bool, float, str or any other type.
         InvalidSessionDurationError: out of range, or a timedelta with a fraction of a second.
     """
-    if duration is None:
+    return _whole_seconds(
+        duration,
+        "session duration",
+        low=_MIN_SECONDS,
+        high=_MAX_SECONDS,
+        error=InvalidSessionDurationError,
+        span=" (30 min) to {high} s (12 h)",
+    )
+
+
+def validate_expires_in(expires_in: int | timedelta | None) -> int | None:
+    """Return how long the URL may be opened, in whole seconds; None for the default (300 s).
+
+    Accepts an int number of seconds or a timedelta of whole seconds, from 5 to 300.
+
+    Raises:
+        TypeError: *expires_in* is a bool, float, str or any other type.
+        InvalidExpiresInError: out of range, or a timedelta with a fraction of a second.
+    """
+    return _whole_seconds(
+        expires_in, "expires_in", low=5, high=300, error=InvalidExpiresInError, span=" to {high} s"
+    )
+
+
+def duration_fields(
+    session_duration: int | timedelta | None, expires_in: int | timedelta | None
+) -> tuple[dict[str, int], timedelta | None, timedelta]:
+    """Both durations checked: the request fields, the session, and the URL's validity."""
+    seconds = validate_session_duration(session_duration)
+    expires = validate_expires_in(expires_in)
+    params: dict[str, int] = {}
+    if expires is not None:
+        params["ExpiresInSeconds"] = expires
+    if seconds is not None:
+        params["SessionExpirationDurationInSeconds"] = seconds
+    return (
+        params,
+        None if seconds is None else timedelta(seconds=seconds),
+        DEFAULT_EXPIRES_IN if expires is None else timedelta(seconds=expires),
+    )
+
+
+def _whole_seconds(
+    value: object,
+    what: str,
+    *,
+    low: int,
+    high: int,
+    error: type[InvalidParameterError],
+    span: str,
+) -> int | None:
+    if value is None:
         return None
     # bool is an int subclass: True would silently mean one second.
-    if isinstance(duration, bool) or not isinstance(duration, (int, timedelta)):  # pyright: ignore[reportUnnecessaryIsInstance]
+    if isinstance(value, bool) or not isinstance(value, (int, timedelta)):
         raise TypeError(
-            "session duration must be an int number of seconds or a timedelta, "
-            f"not {type(duration).__name__}"
+            f"{what} must be an int number of seconds or a timedelta, not {type(value).__name__}"
         )
-    if isinstance(duration, timedelta):
-        if duration.microseconds:
-            raise InvalidSessionDurationError(
-                f"session duration must be whole seconds, not {duration.total_seconds()} s"
-            )
-        seconds = duration.days * 86400 + duration.seconds
+    if isinstance(value, timedelta):
+        if value.microseconds:
+            raise error(f"{what} must be whole seconds, not {value.total_seconds()} s")
+        seconds = value.days * 86400 + value.seconds
     else:
-        seconds = int(duration)
-    if not _MIN_SECONDS <= seconds <= _MAX_SECONDS:
+        seconds = int(value)
+    if not low <= seconds <= high:
         # A number of thousands of digits cannot even be printed (int max str digits).
         shown = f"{seconds} s" if abs(seconds) < 10**15 else "a number that large"
-        raise InvalidSessionDurationError(
-            f"session duration must be from {_MIN_SECONDS} s (30 min) to {_MAX_SECONDS} s (12 h) "
-            f"inclusive, not {shown}"
-        )
+        raise error(f"{what} must be from {low} s{span.format(high=high)} inclusive, not {shown}")
     return seconds
+
+
+def check_identifier(
+    value: object, what: str, pattern: re.Pattern[str], *, max_length: int, rule: str
+) -> str:
+    """Return *value* if it is a str of at most *max_length* that fully matches *pattern*.
+
+    Raises:
+        TypeError: *value* is not a str.
+        InvalidResourceIdentifierError: naming *what* and the broken rule (*rule* explains
+            the pattern in words).
+    """
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a str, not {type(value).__name__}")
+    if len(value) <= max_length and pattern.fullmatch(value):
+        return value
+    if not value:
+        broken = "it must not be empty"
+    elif len(value) > max_length:
+        broken = f"it must be at most {max_length} characters long, not {len(value)}"
+    else:
+        broken = rule
+    raise InvalidResourceIdentifierError(f"invalid {what} {value[:80]!r}: {broken}")

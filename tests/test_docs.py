@@ -133,9 +133,9 @@ def api_reference(tmp_path_factory: pytest.TempPathFactory) -> str:
         "code: str | None = code The service's error code",
         "request_id: str | None = request_id The x-amzn-RequestId",
         "http_status: int | None = http_status The HTTP status",
-        "last_status: NotebookInstanceStatus | None = last_status The last status seen",
+        "last_status: str | None = last_status The last status seen",
         "failure_reason: str | None = failure_reason The service's FailureReason",
-        "status: NotebookInstanceStatus = status The status that ended the wait.",
+        "status: S = status The status that ended the wait.",
         # Defaults as values, not private names.
         "timeout: float | timedelta = 1200",
         "margin: timedelta = timedelta(0)",

@@ -15,7 +15,7 @@ from sagemaker_presign import (
     PresignedUrlExpiredError,
     PresignError,
 )
-from sagemaker_presign._result import issued_result, request_clock
+from sagemaker_presign._result import request_clock, stamped
 
 from .support import NOTEBOOK
 
@@ -129,11 +129,13 @@ def test_fields_in_order_and_keyword_constructible() -> None:
     from dataclasses import fields
 
     assert [f.name for f in fields(PresignedNotebookUrl)] == [
-        "notebook_instance_name",
         "issued_at",
+        "valid_for",
         "session_duration",
         "_secret",
         "_sent_monotonic",
+        "notebook_instance_name",
+        "landing_path",
     ]
     assert make().session_duration is None
 
@@ -141,12 +143,8 @@ def test_fields_in_order_and_keyword_constructible() -> None:
 def issued_ago(age: timedelta) -> PresignedNotebookUrl:
     """A result as the client makes it, for a request sent *age* ago on both clocks."""
     wall, monotonic = request_clock()
-    return issued_result(
-        URL,
-        notebook_instance_name=NOTEBOOK,
-        clock=(wall - age, monotonic - age.total_seconds()),
-        session_duration=None,
-    )
+    clock = (wall - age, monotonic - age.total_seconds())
+    return stamped(PresignedNotebookUrl(URL, NOTEBOOK, clock[0]), clock)
 
 
 def test_a_clock_stepped_back_does_not_make_a_stale_url_fresh() -> None:

@@ -42,6 +42,11 @@ def operation_names(client: PresignClient) -> list[str]:
     return sorted(names)
 
 
+def available_operations() -> list[str]:
+    """The package's operations that the installed botocore has (all of them from 1.42.1)."""
+    return [name for name in OPERATIONS if name in full_model()["operations"]]
+
+
 def all_operations() -> int:
     """How many operations the installed botocore's SageMaker model has (302 in 1.31, 434 in
     1.44): derived, never written down."""
@@ -62,9 +67,9 @@ def refs_of(shape: dict[str, Any]) -> list[str]:
 @pytest.mark.usefixtures("credentials")
 def test_clients_we_build_use_the_trimmed_model(sagemaker: LocalSageMaker, cache: Path) -> None:
     client = build(sagemaker)
-    assert operation_names(client) == sorted(OPERATIONS)
+    assert operation_names(client) == sorted(available_operations())
     [written] = cache.rglob("service-2.json")
-    assert written.parent.parent.parent.name == f"botocore-{botocore.__version__}"
+    assert written.parent.parent.parent.name.startswith(f"botocore-{botocore.__version__}-")
     # The whole lifecycle and the presign call work through it.
     sagemaker.add_notebook_instance(NOTEBOOK, status="Stopped")
     client.wait_until_in_service(NOTEBOOK, start=True, sleep=lambda _: None)
@@ -84,7 +89,7 @@ def test_trimmed_model_is_complete_and_equals_botocore(
 
     assert trimmed["metadata"] == full["metadata"]
     assert trimmed["metadata"]["apiVersion"] == written.parent.name
-    assert set(trimmed["operations"]) == set(OPERATIONS)
+    assert set(trimmed["operations"]) == set(available_operations())
     for name, operation in trimmed["operations"].items():
         assert operation == full["operations"][name]
     for name, shape in trimmed["shapes"].items():
@@ -100,7 +105,7 @@ def test_trimmed_model_is_complete_and_equals_botocore(
     assert set(roots) <= kept
     for shape in trimmed["shapes"].values():
         assert set(refs_of(shape)) <= kept
-    assert len(kept) < len(full["shapes"]) / 20
+    assert len(kept) < len(full["shapes"]) / 10
 
 
 @pytest.mark.usefixtures("credentials")
@@ -130,7 +135,7 @@ def test_a_corrupt_cache_is_rebuilt(sagemaker: LocalSageMaker, cache: Path) -> N
     [written] = cache.rglob("service-2.json")
     written.write_text('{"metadata": {"apiVersion": "nonsense"}')
     client = build(sagemaker)
-    assert operation_names(client) == sorted(OPERATIONS)
+    assert operation_names(client) == sorted(available_operations())
     assert json.loads(written.read_text())["metadata"]["apiVersion"] == written.parent.name
 
 
@@ -203,7 +208,9 @@ def test_trimmed_endpoint_data_resolves_like_botocores(
 
     def trimmed_client() -> Any:
         client = PresignClient(region_name=region, config=Config(**options))
-        assert operation_names(client) == sorted(OPERATIONS), "the trimmed data is in use"
+        assert operation_names(client) == sorted(available_operations()), (
+            "the trimmed data is in use"
+        )
         return client._client  # pyright: ignore[reportPrivateUsage]
 
     ours = resolve(trimmed_client)
@@ -221,7 +228,7 @@ def test_trimmed_endpoint_data_resolves_like_botocores(
 def test_trimmed_endpoint_data_equals_botocores(sagemaker: LocalSageMaker, cache: Path) -> None:
     build(sagemaker)
     trimmed = json.loads(
-        (cache / f"botocore-{botocore.__version__}" / "endpoints.json").read_text()
+        next(cache.glob(f"botocore-{botocore.__version__}-*/endpoints.json")).read_text()
     )
     full: dict[str, Any] = create_loader().load_data("endpoints")
     prefix = full_model()["metadata"]["endpointPrefix"]
@@ -262,5 +269,5 @@ def test_the_client_handed_out_is_full_and_built_only_when_asked(
         stubber.add_response("list_notebook_instances", {"NotebookInstances": []})
         assert full.list_notebook_instances()["NotebookInstances"] == []
     # Our own calls still go through the trimmed client.
-    assert operation_names(client) == sorted(OPERATIONS)
+    assert operation_names(client) == sorted(available_operations())
     client.close()

@@ -91,7 +91,7 @@ def error_attributes() -> None:
     try:
         pass
     except WaitTimeoutError as error:
-        assert_type(error.last_status, NotebookInstanceStatus | None)
+        assert_type(error.last_status, str | None)
     except NotebookInstanceFailedError as error:
         assert_type(error.failure_reason, str | None)
     except NotebookInstanceNotInServiceError as error:

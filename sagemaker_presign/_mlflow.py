@@ -1,0 +1,260 @@
+"""The MLflow doors: tracking servers (with their start-and-wait lifecycle) and MLflow apps."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from ._constants import DEFAULT_EXPIRES_IN
+from ._core import ClientCore, Clock, PresignCall
+from ._exceptions import ConflictingStatusError, ResourceFailedError, ResourceNotInServiceError
+from ._lifecycle import Lifecycle, run_sync
+from ._responses import described_status
+from ._result import PresignedUrl
+from ._status import MlflowTrackingServerStatus
+from ._validation import check_identifier, duration_fields
+
+_SERVER_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}")
+_APP_ARN = re.compile(r"arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:mlflow-app/.*")
+
+MLFLOW_LIFECYCLE = Lifecycle(
+    status_type=MlflowTrackingServerStatus,
+    # Created, Updated and MaintenanceComplete servers are running too.
+    ready=frozenset({"Started", "Created", "Updated", "MaintenanceComplete"}),
+    startable=frozenset({"Stopped"}),
+    failed=frozenset(
+        {"CreateFailed", "UpdateFailed", "StartFailed", "StopFailed", "MaintenanceFailed"}
+    ),
+    going=frozenset({"Deleting", "DeleteFailed"}),
+    not_in_service=ResourceNotInServiceError,
+    failed_error=ResourceFailedError,
+    start_hint="start it with start=True (sagemaker-presign mlflow --start) "
+    "or aws sagemaker start-mlflow-tracking-server",
+    describe_request="DescribeMlflowTrackingServer",
+    start_request="StartMlflowTrackingServer",
+    ready_word="Started",
+)
+
+
+def check_server_name(name: object) -> str:
+    return check_identifier(
+        name,
+        "tracking server name",
+        _SERVER_NAME,
+        max_length=256,
+        rule="only ASCII letters, digits and hyphens, starting and ending with a letter or digit",
+    )
+
+
+def check_mlflow_app_arn(arn: object) -> str:
+    return check_identifier(
+        arn,
+        "MLflow app ARN",
+        _APP_ARN,
+        max_length=128,
+        rule="it must look like arn:aws:sagemaker:<region>:<12-digit account>:mlflow-app/<id>",
+    )
+
+
+@dataclass(frozen=True, repr=False, init=False)
+class PresignedMlflowTrackingServerUrl(PresignedUrl):
+    """A URL that opens one MLflow tracking server's UI. The service lets it be used once."""
+
+    tracking_server_name: str
+    """The tracking server the URL opens."""
+
+    def __init__(
+        self,
+        url: str,
+        tracking_server_name: str,
+        issued_at: datetime,
+        *,
+        session_duration: timedelta | None = None,
+        valid_for: timedelta = DEFAULT_EXPIRES_IN,
+    ) -> None:
+        object.__setattr__(self, "tracking_server_name", tracking_server_name)
+        self._set_base(url, issued_at, valid_for, session_duration)
+
+    def _subject(self) -> str:
+        return f"MLflow tracking server {self.tracking_server_name!r}"
+
+    def _identifiers(self) -> dict[str, object]:
+        return {"tracking_server_name": self.tracking_server_name}
+
+
+@dataclass(frozen=True, repr=False, init=False)
+class PresignedMlflowAppUrl(PresignedUrl):
+    """A URL that opens one MLflow app."""
+
+    arn: str
+    """The MLflow app's ARN."""
+
+    def __init__(
+        self,
+        url: str,
+        arn: str,
+        issued_at: datetime,
+        *,
+        session_duration: timedelta | None = None,
+        valid_for: timedelta = DEFAULT_EXPIRES_IN,
+    ) -> None:
+        object.__setattr__(self, "arn", arn)
+        self._set_base(url, issued_at, valid_for, session_duration)
+
+    def _subject(self) -> str:
+        return f"MLflow app {self.arn!r}"
+
+    def _identifiers(self) -> dict[str, object]:
+        return {"arn": self.arn}
+
+
+class MlflowDoor(ClientCore):
+    """PresignClient's MLflow methods."""
+
+    def create_presigned_mlflow_tracking_server_url(
+        self,
+        tracking_server_name: str,
+        *,
+        session_duration: int | timedelta | None = None,
+        expires_in: int | timedelta | None = None,
+    ) -> PresignedMlflowTrackingServerUrl:
+        """Return a presigned URL for a tracking server's MLflow UI (usable once).
+
+        *expires_in*: 5 to 300 s (default 300); *session_duration*: 30 min to 12 h.
+        """
+        name = check_server_name(tracking_server_name)
+        params, session, valid_for = duration_fields(session_duration, expires_in)
+        call = PresignCall(
+            "create_presigned_mlflow_tracking_server_url",
+            "CreatePresignedMlflowTrackingServerUrl",
+            {"TrackingServerName": name, **params},
+            subject=f"MLflow tracking server {name!r}",
+            since="1.34.129",
+        )
+
+        def make(url: str, clock: Clock) -> PresignedMlflowTrackingServerUrl:
+            return PresignedMlflowTrackingServerUrl(
+                url, name, clock[0], session_duration=session, valid_for=valid_for
+            )
+
+        return self._presign(call, make)
+
+    def create_presigned_mlflow_app_url(
+        self,
+        arn: str,
+        *,
+        session_duration: int | timedelta | None = None,
+        expires_in: int | timedelta | None = None,
+    ) -> PresignedMlflowAppUrl:
+        """Return a presigned URL for an MLflow app, by its ARN."""
+        checked = check_mlflow_app_arn(arn)
+        params, session, valid_for = duration_fields(session_duration, expires_in)
+        call = PresignCall(
+            "create_presigned_mlflow_app_url",
+            "CreatePresignedMlflowAppUrl",
+            {"Arn": checked, **params},
+            subject=f"MLflow app {checked!r}",
+            since="1.42.1",
+        )
+
+        def make(url: str, clock: Clock) -> PresignedMlflowAppUrl:
+            return PresignedMlflowAppUrl(
+                url, checked, clock[0], session_duration=session, valid_for=valid_for
+            )
+
+        return self._presign(call, make)
+
+    def get_mlflow_tracking_server_status(
+        self, tracking_server_name: str
+    ) -> MlflowTrackingServerStatus:
+        """Return the tracking server's status (DescribeMlflowTrackingServer)."""
+        name = check_server_name(tracking_server_name)
+        status: MlflowTrackingServerStatus = self._mlflow_requests(name)["describe"]()[0]
+        return status
+
+    def wait_until_mlflow_tracking_server_ready(
+        self,
+        tracking_server_name: str,
+        *,
+        start: bool = False,
+        timeout: float | timedelta = 1800,
+        poll_interval: float | timedelta | None = None,
+        on_status: Callable[[MlflowTrackingServerStatus], object] | None = None,
+        sleep: Callable[[float], object] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> MlflowTrackingServerStatus:
+        """Wait until the tracking server runs, starting it if *start* and it is Stopped.
+
+        Started (or Created, Updated, MaintenanceComplete) ends the wait; Stopped without
+        *start*, Deleting and DeleteFailed raise `ResourceNotInServiceError`; the other
+        ``*Failed`` statuses raise `ResourceFailedError`. Same arguments, time bound and
+        errors as `wait_until_in_service` (default timeout 30 minutes: a start takes long).
+        """
+        name = check_server_name(tracking_server_name)
+        waiter = self._mlflow_waiter(
+            name,
+            start=start,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            on_status=on_status,
+            now=clock(),
+        )
+        status: MlflowTrackingServerStatus = run_sync(
+            waiter, self._mlflow_requests(name), sleep, clock
+        )
+        return status
+
+    def _mlflow_waiter(
+        self,
+        name: str,
+        *,
+        start: object,
+        timeout: object,
+        poll_interval: object,
+        on_status: object,
+        now: float,
+    ) -> Any:
+        return self._waiter(
+            f"MLflow tracking server {name!r}",
+            MLFLOW_LIFECYCLE,
+            start=start,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            on_status=on_status,
+            now=now,
+        )
+
+    def _mlflow_requests(self, name: str) -> dict[str, Callable[[], Any]]:
+        subject = f"MLflow tracking server {name!r}"
+        params = {"TrackingServerName": name}
+
+        def describe() -> tuple[MlflowTrackingServerStatus, str | None]:
+            self._check_supported(
+                PresignCall(
+                    "describe_mlflow_tracking_server",
+                    "DescribeMlflowTrackingServer",
+                    params,
+                    subject,
+                    since="1.34.129",
+                )
+            )
+            response = self._call("describe_mlflow_tracking_server", params, subject=subject)
+            return described_status(
+                response,
+                status_field="TrackingServerStatus",
+                status_type=MlflowTrackingServerStatus,
+                operation="DescribeMlflowTrackingServer",
+                subject=subject,
+            )
+
+        def start() -> None:
+            # Someone else started it first: the next describe shows where it is.
+            with contextlib.suppress(ConflictingStatusError):
+                self._call("start_mlflow_tracking_server", params, subject=subject)
+
+        return {"describe": describe, "start": start}
