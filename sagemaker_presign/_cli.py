@@ -1,5 +1,7 @@
 """The ``sagemaker-presign`` command: one presigned URL on stdout, errors as one line on stderr.
 
+One subcommand per door (``_cli_parser``); ``--local`` demos come from ``_cli_local``.
+
 Imports stay light (argparse, json): boto3 loads only once a client is really built.
 """
 
@@ -8,7 +10,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import re
 import sys
 import time
 from collections.abc import Generator, Sequence
@@ -17,30 +18,31 @@ from datetime import timedelta
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
+from ._cli_parser import PROG, STUDIO_APPS, build_parser, normalize, parse_duration
 from ._exceptions import (
     AccessDeniedError,
     ConfigurationError,
     CredentialsError,
     InvalidParameterError,
     NetworkError,
-    NotebookInstanceFailedError,
-    NotebookInstanceNotFoundError,
-    NotebookInstanceNotInServiceError,
     PresignError,
+    ResourceFailedError,
+    ResourceNotFoundError,
+    ResourceNotInServiceError,
     ServiceError,
     UnexpectedResponseError,
     WaitTimeoutError,
 )
-from ._lifecycle import DEFAULT_POLL_INTERVAL, DEFAULT_TIMEOUT, wait_seconds
+from ._lifecycle import DEFAULT_POLL_INTERVAL, wait_seconds
 from ._progress import Progress
 from ._redact import clean
 from ._validation import validate_notebook_instance_name, validate_session_duration
 
 if TYPE_CHECKING:
     from ._client import PresignClient
-    from ._notebook import PresignedNotebookUrl
+    from ._result import PresignedUrl
 
-PROG = "sagemaker-presign"
+__all__ = ["ExitCode", "build_parser", "main", "parse_duration"]
 LOCAL_POLL_INTERVAL = timedelta(seconds=0.5)
 
 
@@ -52,7 +54,7 @@ class ExitCode(IntEnum):
     FAILURE = 1
     #: Invalid arguments or parameters; nothing was sent.
     USAGE = 2
-    #: No notebook instance of that name in this account and region.
+    #: What was named (notebook instance, user profile, tracking server...) does not exist.
     NOT_FOUND = 3
     #: Credentials missing or refused, or access denied.
     AUTH = 4
@@ -60,11 +62,11 @@ class ExitCode(IntEnum):
     SERVICE = 5
     #: No region, an unknown profile or a bad endpoint URL.
     CONFIGURATION = 6
-    #: The instance is Stopped (and --start was not given) or being deleted.
+    #: Stopped (and --start was not given) or being deleted.
     NOT_IN_SERVICE = 7
-    #: The instance is Failed.
+    #: Failed (the reason is in the message).
     INSTANCE_FAILED = 8
-    #: The instance was not InService before --timeout.
+    #: Not ready before --timeout.
     TIMED_OUT = 9
     #: Interrupted (Ctrl-C).
     INTERRUPTED = 130
@@ -73,123 +75,17 @@ class ExitCode(IntEnum):
 #: Our exceptions -> exit codes; the raised exception's most specific class listed wins.
 _EXIT_CODES: dict[type[PresignError], ExitCode] = {
     InvalidParameterError: ExitCode.USAGE,
-    NotebookInstanceNotFoundError: ExitCode.NOT_FOUND,
+    ResourceNotFoundError: ExitCode.NOT_FOUND,
     CredentialsError: ExitCode.AUTH,
     AccessDeniedError: ExitCode.AUTH,
     ServiceError: ExitCode.SERVICE,
     NetworkError: ExitCode.SERVICE,
     UnexpectedResponseError: ExitCode.SERVICE,
     ConfigurationError: ExitCode.CONFIGURATION,
-    NotebookInstanceNotInServiceError: ExitCode.NOT_IN_SERVICE,
-    NotebookInstanceFailedError: ExitCode.INSTANCE_FAILED,
+    ResourceNotInServiceError: ExitCode.NOT_IN_SERVICE,
+    ResourceFailedError: ExitCode.INSTANCE_FAILED,
     WaitTimeoutError: ExitCode.TIMED_OUT,
 }
-
-_DURATION = re.compile(r"(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?")
-
-
-def parse_duration(text: str) -> int:
-    """Parse ``3600``, ``90m``, ``2h``, ``1h30m`` or ``45s`` into whole seconds."""
-    text = text.strip().lower()
-    if len(text) > 20:  # a number of thousands of digits cannot even be converted
-        raise argparse.ArgumentTypeError(f"invalid duration {text[:20]!r}...: far too long")
-    if text.isdigit():
-        return int(text)
-    match = _DURATION.fullmatch(text)
-    if not text or match is None:
-        raise argparse.ArgumentTypeError(
-            f"invalid duration {text!r}: use seconds (3600) or units h/m/s (2h, 90m, 1h30m)"
-        )
-    hours, minutes, seconds = (int(match.group(unit) or 0) for unit in "hms")
-    return hours * 3600 + minutes * 60 + seconds
-
-
-class _VersionAction(argparse.Action):
-    """--version, reading the package metadata only when asked (it costs start-up time)."""
-
-    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
-        from ._version import version
-
-        sys.stdout.write(f"{parser.prog} {version()}\n")
-        parser.exit()
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog=PROG,
-        description=(
-            "Print a presigned URL that opens a SageMaker notebook instance's Jupyter. "
-            "The URL is a credential and works for 5 minutes."
-        ),
-        epilog=(
-            "exit codes: 0 ok, 1 other failure (stdout closed or full, say), "
-            "2 invalid arguments (nothing sent), "
-            "3 notebook instance not found, 4 credentials or access denied, "
-            "5 throttling/network/service failure, 6 configuration (region, profile, endpoint), "
-            "7 instance not in service, 8 instance failed, 9 timed out waiting, 130 interrupted"
-        ),
-    )
-    parser.add_argument("name", metavar="NAME", nargs="?", help="the notebook instance's name")
-    parser.add_argument(
-        "--version", action=_VersionAction, nargs=0, help="print the version and exit"
-    )
-    parser.add_argument(
-        "-v",
-        "--verbose",
-        action="count",
-        default=0,
-        help="log what happens on stderr, secrets redacted: -v this package, -vv botocore too",
-    )
-    parser.add_argument(
-        "--duration",
-        type=parse_duration,
-        metavar="D",
-        help="Jupyter session length, 30m to 12h: 3600, 90m, 2h (default: the service's, 12h)",
-    )
-    parser.add_argument("--region", help="AWS region (default: AWS_REGION or the profile's)")
-    parser.add_argument(
-        "--profile", help="AWS profile from the shared config (default: AWS_PROFILE)"
-    )
-    parser.add_argument("--endpoint-url", metavar="URL", help="send requests to this endpoint")
-    parser.add_argument(
-        "--json",
-        action="store_true",
-        help="print one JSON object: url, notebook_instance_name, issued_at, expires_at, "
-        "session_duration_seconds",
-    )
-    parser.add_argument(
-        "--wait", action="store_true", help="wait until the instance is InService before presigning"
-    )
-    parser.add_argument(
-        "--start", action="store_true", help="start the instance if it is Stopped (implies --wait)"
-    )
-    parser.add_argument(
-        "--timeout",
-        type=parse_duration,
-        metavar="D",
-        help="give up waiting after D: 15m, 1h, 900 (default: 20m)",
-    )
-    parser.add_argument(
-        "--poll-interval",
-        type=parse_duration,
-        metavar="D",
-        help="how often to check the status while waiting (default: 10s)",
-    )
-    parser.add_argument(
-        "--open", action="store_true", help="open the URL in the default web browser"
-    )
-    parser.add_argument(
-        "-q",
-        "--quiet",
-        action="store_true",
-        help="print neither the URL nor progress (errors still go to stderr)",
-    )
-    parser.add_argument(
-        "--local",
-        action="store_true",
-        help="run offline against a LocalSageMaker on 127.0.0.1 holding NAME (a demo)",
-    )
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -204,12 +100,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
-    args = _parse(parser, argv)
+    args = _parse(parser, sys.argv[1:] if argv is None else argv)
     _check_combinations(parser, args)
     _log_to_stderr(args.verbose)
     progress = None
     if not (args.json or args.quiet) and sys.stderr is not None:
-        progress = Progress(sys.stderr, args.name, tty=sys.stderr.isatty())
+        progress = Progress(sys.stderr, _target(args), tty=sys.stderr.isatty())
     try:
         result = _run(args, progress)
     except PresignError as exc:
@@ -227,20 +123,32 @@ def _main(argv: Sequence[str] | None) -> int:
     return ExitCode.OK
 
 
-def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
-    """Parse, letting a NAME that starts with "-" reach the name rule instead of argparse's
-    "unrecognized arguments" (names never start with a hyphen, and the rule says why)."""
-    args, extras = parser.parse_known_args(argv)
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str]) -> argparse.Namespace:
+    """Parse, letting a notebook NAME that starts with "-" reach the name rule instead of
+    argparse's "unrecognized arguments" (names never start with a hyphen; the rule says why)."""
+    args, extras = parser.parse_known_args(normalize(argv))
     if extras:
-        if args.name is None and len(extras) == 1 and extras[0].startswith("-"):
+        if (
+            args.door == "notebook"
+            and args.name is None
+            and len(extras) == 1
+            and extras[0].startswith("-")
+        ):
             try:
                 validate_notebook_instance_name(extras[0])
             except InvalidParameterError as exc:
                 parser.error(str(exc))
         parser.error(f"unrecognized arguments: {' '.join(extras)}")
-    if args.name is None:
+    if args.door == "notebook" and args.name is None:
         parser.error("the following arguments are required: NAME")
     return args
+
+
+def _target(args: argparse.Namespace) -> str:
+    """What the command is about, for the progress line."""
+    if args.door == "studio":
+        return str(args.space or args.user_profile)
+    return str(getattr(args, "name", None) or getattr(args, "arn", ""))
 
 
 def _log_to_stderr(verbosity: int) -> None:
@@ -258,17 +166,24 @@ def _log_to_stderr(verbosity: int) -> None:
 
 def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Refuse flags that contradict each other, before anything happens (exit code 2)."""
-    args.wait = args.wait or args.start
-    if not args.wait:
+    waits = hasattr(args, "wait")
+    if waits:
+        args.wait = args.wait or getattr(args, "start", False)
+        if not args.wait:
+            for flag, value in (
+                ("--timeout", args.timeout),
+                ("--poll-interval", args.poll_interval),
+            ):
+                if value is not None:
+                    parser.error(f"{flag} only applies with --wait or --start")
         for flag, value in (("--timeout", args.timeout), ("--poll-interval", args.poll_interval)):
             if value is not None:
-                parser.error(f"{flag} only applies with --wait or --start")
-    for flag, value in (("--timeout", args.timeout), ("--poll-interval", args.poll_interval)):
-        if value is not None:
-            try:
-                wait_seconds(value, flag)
-            except InvalidParameterError as exc:
-                parser.error(str(exc))
+                try:
+                    wait_seconds(value, flag)
+                except InvalidParameterError as exc:
+                    parser.error(str(exc))
+    if args.door == "studio" and args.path is not None and args.app is None:
+        parser.error("--path goes with --app (or write the whole --landing-uri)")
     if args.quiet and args.json:
         parser.error("--quiet and --json contradict each other")
     if args.local:
@@ -281,27 +196,90 @@ def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespac
             parser.error(f"--local cannot be combined with {' or '.join(clashing)}")
 
 
-def _run(args: argparse.Namespace, progress: Progress | None) -> PresignedNotebookUrl:
-    name = validate_notebook_instance_name(args.name)
+def _run(args: argparse.Namespace, progress: Progress | None) -> PresignedUrl:
+    """Check the arguments, get the client, wait if asked, presign."""
+    from ._studio import LandingUri
+
     seconds = validate_session_duration(args.duration)
-    with _client_for(args, name) as (client, default_poll_interval):
-        if args.wait:
-            client.wait_until_in_service(
-                name,
-                start=args.start,
-                timeout=DEFAULT_TIMEOUT if args.timeout is None else args.timeout,
-                poll_interval=default_poll_interval
-                if args.poll_interval is None
-                else args.poll_interval,
-                on_status=None if progress is None else progress.on_status,
-                sleep=time.sleep if progress is None else progress.sleep,
+    _check_identifiers(args)  # bad input is an error before any client is built
+    with _client_for(args) as (client, default_poll_interval):
+        wait: dict[str, object] = {}
+        if getattr(args, "wait", False):
+            wait = {
+                "timeout": args.timeout or _DEFAULT_TIMEOUTS[args.door],
+                "poll_interval": args.poll_interval or default_poll_interval,
+                "on_status": None if progress is None else progress.on_status,
+                "sleep": time.sleep if progress is None else progress.sleep,
+            }
+        if args.door == "notebook":
+            name = validate_notebook_instance_name(args.name)
+            if wait:
+                client.wait_until_in_service(name, start=args.start, **wait)  # type: ignore[arg-type]
+            return client.create_presigned_url(
+                name, session_duration=seconds, landing_path=args.path
             )
-        return client.create_presigned_url(name, session_duration=seconds)
+        if args.door == "studio":
+            landing = args.landing_uri
+            if args.app is not None:
+                landing = LandingUri.app(STUDIO_APPS[args.app], args.path or "")
+            if wait:
+                client.wait_until_studio_ready(
+                    args.domain,
+                    args.user_profile,
+                    space_name=args.space,
+                    **wait,  # type: ignore[arg-type]
+                )
+            return client.create_presigned_domain_url(
+                args.domain,
+                args.user_profile,
+                space_name=args.space,
+                landing_uri=landing,
+                session_duration=seconds,
+                expires_in=args.expires_in,
+            )
+        if args.door == "mlflow":
+            if wait:
+                client.wait_until_mlflow_tracking_server_ready(args.name, start=args.start, **wait)  # type: ignore[arg-type]
+            return client.create_presigned_mlflow_tracking_server_url(
+                args.name, session_duration=seconds, expires_in=args.expires_in
+            )
+        presign = (
+            client.create_presigned_mlflow_app_url
+            if args.door == "mlflow-app"
+            else client.create_partner_app_presigned_url
+        )
+        return presign(args.arn, session_duration=seconds, expires_in=args.expires_in)
+
+
+def _check_identifiers(args: argparse.Namespace) -> None:
+    from ._mlflow import check_mlflow_app_arn, check_server_name
+    from ._partner_app import check_partner_app_arn
+    from ._studio import check_domain_id, check_landing_uri, check_profile_or_space
+
+    if args.door == "notebook":
+        validate_notebook_instance_name(args.name)
+    elif args.door == "studio":
+        check_domain_id(args.domain)
+        check_profile_or_space(args.user_profile, "user profile name")
+        if args.space is not None:
+            check_profile_or_space(args.space, "space name")
+        if args.landing_uri is not None:
+            check_landing_uri(args.landing_uri)
+    elif args.door == "mlflow":
+        check_server_name(args.name)
+    elif args.door == "mlflow-app":
+        check_mlflow_app_arn(args.arn)
+    else:
+        check_partner_app_arn(args.arn)
+
+
+#: How long --wait waits by default, per door.
+_DEFAULT_TIMEOUTS = {"notebook": 1200, "studio": 600, "mlflow": 1800}
 
 
 @contextmanager
 def _client_for(
-    args: argparse.Namespace, name: str
+    args: argparse.Namespace,
 ) -> Generator[tuple[PresignClient, timedelta], None, None]:
     """The client to use, and the poll interval that suits it."""
     if not args.local:
@@ -312,16 +290,13 @@ def _client_for(
         ) as client:
             yield client, DEFAULT_POLL_INTERVAL
         return
-    from .testing import LocalSageMaker
+    from ._cli_local import local_sagemaker
 
-    # Quick transitions and polls, so the demo shows Stopped -> Pending -> InService in seconds.
-    with LocalSageMaker(region_name=args.region or "us-east-1", transition_polls=3) as sagemaker:
-        sagemaker.add_notebook_instance(name, status="Stopped" if args.start else "InService")
-        with sagemaker.client() as client:
-            yield client, LOCAL_POLL_INTERVAL
+    with local_sagemaker(args) as sagemaker, sagemaker.client() as client:
+        yield client, LOCAL_POLL_INTERVAL
 
 
-def _open_in_browser(result: PresignedNotebookUrl) -> None:
+def _open_in_browser(result: PresignedUrl) -> None:
     """Open the URL; the browser's own chatter (Chrome writes to stdout) goes to /dev/null,
     so stdout carries the URL alone."""
     import os
@@ -343,7 +318,7 @@ def _open_in_browser(result: PresignedNotebookUrl) -> None:
         sys.stderr.write(f"{PROG}: warning: no web browser could be opened\n")
 
 
-def _write_result(result: PresignedNotebookUrl, *, as_json: bool) -> str | None:
+def _write_result(result: PresignedUrl, *, as_json: bool) -> str | None:
     """Print the result on stdout; say what went wrong if it cannot be written."""
     out = sys.stdout
     if out is None:
@@ -352,7 +327,7 @@ def _write_result(result: PresignedNotebookUrl, *, as_json: bool) -> str | None:
         duration = result.session_duration
         document = {
             "url": result.url,
-            "notebook_instance_name": result.notebook_instance_name,
+            **result._identifiers(),  # pyright: ignore[reportPrivateUsage]
             "issued_at": result.issued_at.isoformat(),
             "expires_at": result.expires_at.isoformat(),
             "session_duration_seconds": None if duration is None else int(duration.total_seconds()),

@@ -24,7 +24,7 @@ from ._result import PresignedUrl
 from ._status import NotebookInstanceStatus
 from ._validation import validate_notebook_instance_name, validate_session_duration
 
-_UNSAFE_PATH = re.compile(r"[\x00-\x20\x7f-\x9f?#\\]")
+_UNSAFE_PATH = re.compile(r"[\x00-\x1f\x7f-\x9f?#\\]")
 
 NOTEBOOK_LIFECYCLE = Lifecycle(
     status_type=NotebookInstanceStatus,

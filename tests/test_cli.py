@@ -68,6 +68,7 @@ def test_json_output(sagemaker: LocalSageMaker) -> None:
     assert set(document) == {
         "url",
         "notebook_instance_name",
+        "landing_path",
         "issued_at",
         "expires_at",
         "session_duration_seconds",

@@ -5,14 +5,19 @@ Standard library only (plus boto3 for the ready-made clients); nothing here is i
 """
 
 from ._backend import Fault, RecordedRequest
+from ._doors import App, Domain, MlflowTrackingServer, StudioResource
 from ._local import DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY, LocalSageMaker
 from ._notebooks import NotebookInstance
 
 __all__ = [
     "DUMMY_ACCESS_KEY_ID",
     "DUMMY_SECRET_ACCESS_KEY",
+    "App",
+    "Domain",
     "Fault",
     "LocalSageMaker",
+    "MlflowTrackingServer",
     "NotebookInstance",
     "RecordedRequest",
+    "StudioResource",
 ]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from ._doors import DoorStore
 from ._errors import ApiError
 from ._notebooks import JsonObject, NotebookInstance, NotebookStore
 
@@ -76,6 +77,7 @@ class Backend:
         self.transition_seconds = transition_seconds
         self._lock = threading.Lock()
         self._notebooks = NotebookStore(region_name, transition_polls, transition_seconds)
+        self.doors = DoorStore(region_name, transition_polls, transition_seconds)
         self._faults: list[Fault] = []
         self._requests: list[RecordedRequest] = []
         notebooks = self._notebooks
@@ -90,6 +92,22 @@ class Backend:
             "DeleteNotebookInstance": notebooks.delete,
             "ListNotebookInstances": notebooks.list,
         }
+        doors = self.doors
+        for operation in (
+            "DescribeDomain",
+            "DescribeUserProfile",
+            "DescribeSpace",
+            "CreatePresignedDomainUrl",
+            "DescribeMlflowTrackingServer",
+            "StartMlflowTrackingServer",
+            "StopMlflowTrackingServer",
+            "CreatePresignedMlflowTrackingServerUrl",
+            "CreatePresignedMlflowAppUrl",
+            "CreatePartnerAppPresignedUrl",
+        ):
+            # DescribeUserProfile -> doors.describe_user_profile
+            method = "".join(f"_{c.lower()}" if c.isupper() else c for c in operation)[1:]
+            self._operations[operation] = getattr(doors, method)
 
     # --- test-facing state ---
 
@@ -113,6 +131,10 @@ class Backend:
             instance.settles = None
             if failure_reason is not None:
                 instance.failure_reason = failure_reason
+
+    def locked(self) -> threading.Lock:
+        """The lock every operation holds; hold it to change state a request may read."""
+        return self._lock
 
     def queue_fault(self, fault: Fault) -> None:
         with self._lock:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from ._backend import Backend, Fault, RecordedRequest
+from ._doors import App, Domain, MlflowTrackingServer, StudioResource
 from ._notebooks import NotebookInstance
 from ._server import make_server
 
@@ -33,7 +34,8 @@ LOCAL_POLL_INTERVAL = timedelta(milliseconds=50)
 class LocalSageMaker:
     """A SageMaker endpoint on a free port of 127.0.0.1 that an unmodified boto3 client can use.
 
-    It speaks AWS JSON 1.1, holds notebook instances, refuses unsigned requests, records every
+    It speaks AWS JSON 1.1, holds notebook instances, Studio domains, user profiles and spaces,
+    MLflow tracking servers and apps and partner apps, refuses unsigned requests, records every
     request, and lets a test queue faults. Use it as a context manager:
 
     ```python
@@ -138,6 +140,63 @@ class LocalSageMaker:
     def fail_notebook_instance(self, name: str, reason: str) -> None:
         """Put the instance in Failed now, with this FailureReason."""
         self._backend.script(name, ["Failed"], reason)
+
+    # --- Studio, MLflow, partner apps ---
+
+    def add_domain(
+        self, domain_id: str | None = None, *, name: str = "studio", auth_mode: str = "IAM"
+    ) -> Domain:
+        """Add a Studio domain (ID made up when not given); ``auth_mode="SSO"`` for one that
+        cannot be presigned."""
+        with self._backend.locked():
+            return self._backend.doors.add_domain(domain_id, name, auth_mode)
+
+    def add_user_profile(
+        self, domain_id: str, name: str, *, status: str = "InService"
+    ) -> StudioResource:
+        """Add a user profile to a domain added before; set ``upcoming`` on the result to
+        script the statuses the next describes report."""
+        with self._backend.locked():
+            doors = self._backend.doors
+            profile = StudioResource(domain_id, name, status)
+            doors.profiles[(domain_id, name)] = profile
+            return profile
+
+    def add_space(
+        self, domain_id: str, name: str, *, status: str = "InService", owner: str | None = None
+    ) -> StudioResource:
+        """Add a space to a domain; *owner* names the user profile of a private space."""
+        with self._backend.locked():
+            space = StudioResource(domain_id, name, status, owner=owner)
+            self._backend.doors.spaces[(domain_id, name)] = space
+            return space
+
+    def add_mlflow_tracking_server(
+        self, name: str, *, status: str = "Started"
+    ) -> MlflowTrackingServer:
+        """Add an MLflow tracking server; Stopped ones start through Starting."""
+        with self._backend.locked():
+            server = MlflowTrackingServer(name, status)
+            self._backend.doors.servers[name] = server
+            return server
+
+    def add_mlflow_app(self, name: str = "mlflow-app", *, arn: str | None = None) -> App:
+        """Add an MLflow app (ARN made up when not given); its ``arn`` is what presigning
+        takes."""
+        with self._backend.locked():
+            return self._backend.doors.add_app("mlflow-app", name, arn)
+
+    def add_partner_app(self, name: str = "partner-app", *, arn: str | None = None) -> App:
+        """Add a partner app (ARN made up when not given); its ``arn`` is what presigning
+        takes."""
+        with self._backend.locked():
+            return self._backend.doors.add_app("partner-app", name, arn)
+
+    @property
+    def issued_domain_urls(self) -> list[str]:
+        """Every Studio URL handed out, newest last (a copy)."""
+        with self._backend.locked():
+            return list(self._backend.doors.domain_urls)
 
     # --- the request log ---
 

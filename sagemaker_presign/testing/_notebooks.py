@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ._errors import ApiError, record_not_found
+from ._moving import Moving
 
 JsonObject = dict[str, Any]
 
@@ -49,7 +50,7 @@ def check_status(status: str) -> str:
 
 
 @dataclass
-class NotebookInstance:
+class NotebookInstance(Moving):
     """A notebook instance as LocalSageMaker keeps it; tests may change any field."""
 
     name: str
@@ -82,25 +83,6 @@ class NotebookInstance:
     def __post_init__(self) -> None:
         check_status(self.status)
         self.last_modified_time = self.last_modified_time or self.creation_time
-
-    def advance(self, now: float) -> None:
-        """Move along the scripted transition, as one describe sees it."""
-        if self.settles is not None:
-            if now >= self.settles[0]:
-                self.status, self.settles = self.settles[1], None
-        elif self.upcoming:
-            self.status = self.upcoming.pop(0)
-
-    def transition(self, through: str, to: str, polls: int, seconds: float | None) -> None:
-        """Go to *through* now, and to *to* after *polls* describes or *seconds*."""
-        self.status = through
-        self.last_modified_time = time.time()
-        self.upcoming = []
-        self.settles = None
-        if seconds is not None:
-            self.settles = (time.monotonic() + seconds, to)
-        else:
-            self.upcoming = [through] * polls + [to]
 
 
 class NotebookStore:

@@ -1,0 +1,43 @@
+"""``--local``: a LocalSageMaker holding what the command names, for an offline demo of a door."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Generator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .testing import LocalSageMaker
+
+
+@contextmanager
+def local_sagemaker(args: argparse.Namespace) -> Generator[LocalSageMaker, None, None]:
+    """A running LocalSageMaker with the notebook, profile, server or app *args* name.
+
+    Quick transitions, so a demo shows Stopped -> Pending -> InService in seconds.
+    """
+    from .testing import LocalSageMaker
+
+    region = args.region or "us-east-1"
+    with LocalSageMaker(region_name=region, transition_polls=3) as sagemaker:
+        start = getattr(args, "start", False)
+        if args.door == "notebook":
+            sagemaker.add_notebook_instance(args.name, status="Stopped" if start else "InService")
+        elif args.door == "studio":
+            domain = sagemaker.add_domain(args.domain).domain_id
+            profile = args.user_profile
+            waiting = getattr(args, "wait", False)
+            sagemaker.add_user_profile(
+                domain, profile, status="Pending" if waiting else "InService"
+            ).upcoming = ["Pending", "Pending", "InService"]
+            if args.space:
+                sagemaker.add_space(domain, args.space, owner=profile)
+        elif args.door == "mlflow":
+            status = "Stopped" if start else "Started"
+            sagemaker.add_mlflow_tracking_server(args.name, status=status)
+        elif args.door == "mlflow-app":
+            sagemaker.add_mlflow_app(arn=args.arn)
+        else:
+            sagemaker.add_partner_app(arn=args.arn)
+        yield sagemaker

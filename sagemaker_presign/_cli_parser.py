@@ -1,0 +1,235 @@
+"""The command's arguments: one subcommand per door, the flags they share, and how a bare
+``sagemaker-presign NAME`` still means a notebook instance."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Sequence
+
+PROG = "sagemaker-presign"
+DOORS = ("notebook", "studio", "mlflow", "mlflow-app", "partner-app")
+#: --app choices -> SageMaker's app types for the Studio landing URI.
+STUDIO_APPS = {
+    "jupyterlab": "JupyterLab",
+    "codeeditor": "CodeEditor",
+    "jupyterserver": "JupyterServer",
+    "rstudio": "RStudioServerPro",
+    "canvas": "Canvas",
+}
+_DURATION = re.compile(r"(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?")
+_EXIT_CODES = (
+    "exit codes: 0 ok, 1 other failure (stdout closed or full, say), 2 invalid arguments "
+    "(nothing sent), 3 not found, 4 credentials or access denied, 5 throttling/network/service "
+    "failure, 6 configuration (region, profile, endpoint, botocore too old), 7 not in service, "
+    "8 failed, 9 timed out waiting, 130 interrupted"
+)
+
+
+def parse_duration(text: str) -> int:
+    """Parse ``3600``, ``90m``, ``2h``, ``1h30m`` or ``45s`` into whole seconds."""
+    text = text.strip().lower()
+    if len(text) > 20:  # a number of thousands of digits cannot even be converted
+        raise argparse.ArgumentTypeError(f"invalid duration {text[:20]!r}...: far too long")
+    if text.isdigit():
+        return int(text)
+    match = _DURATION.fullmatch(text)
+    if not text or match is None:
+        raise argparse.ArgumentTypeError(
+            f"invalid duration {text!r}: use seconds (3600) or units h/m/s (2h, 90m, 1h30m)"
+        )
+    hours, minutes, seconds = (int(match.group(unit) or 0) for unit in "hms")
+    return hours * 3600 + minutes * 60 + seconds
+
+
+class _VersionAction(argparse.Action):
+    """--version, reading the package metadata only when asked (it costs start-up time)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        from ._version import version
+
+        sys.stdout.write(f"{PROG} {version()}\n")
+        parser.exit()
+
+
+def _common(parser: argparse.ArgumentParser, *, waits: str | None) -> None:
+    """The flags every door takes; *waits* names what --wait waits for (None: no waiting)."""
+    parser.add_argument(
+        "--version", action=_VersionAction, nargs=0, help="print the version and exit"
+    )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="log what happens on stderr, secrets redacted: -v this package, -vv botocore too",
+    )
+    parser.add_argument(
+        "--duration",
+        type=parse_duration,
+        metavar="D",
+        help="session length once opened, 30m to 12h: 3600, 90m, 2h (default: 12h)",
+    )
+    parser.add_argument(
+        "--region", help="AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's)"
+    )
+    parser.add_argument(
+        "--profile", help="AWS profile from the shared config (default: AWS_PROFILE)"
+    )
+    parser.add_argument("--endpoint-url", metavar="URL", help="send requests to this endpoint")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object: url, the door's identifiers, issued_at, expires_at, "
+        "session_duration_seconds",
+    )
+    if waits is not None:
+        parser.add_argument(
+            "--wait", action="store_true", help=f"wait until {waits} before presigning"
+        )
+        parser.add_argument(
+            "--timeout",
+            type=parse_duration,
+            metavar="D",
+            help="give up waiting after D: 15m, 1h, 900",
+        )
+        parser.add_argument(
+            "--poll-interval",
+            type=parse_duration,
+            metavar="D",
+            help="how often to check the status while waiting (default: 10s)",
+        )
+    parser.add_argument(
+        "--open", action="store_true", help="open the URL in the default web browser"
+    )
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print neither the URL nor progress (errors still go to stderr)",
+    )
+    parser.add_argument(
+        "--local",
+        action="store_true",
+        help="run offline against a LocalSageMaker on 127.0.0.1 holding what is named (a demo)",
+    )
+
+
+def _expires_in(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--expires-in",
+        type=parse_duration,
+        metavar="D",
+        help="how long the URL can be opened, 5s to 5m: 60s, 2m (default: 5m)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description=(
+            "Print a presigned URL that opens a SageMaker notebook instance, Studio, an MLflow "
+            "tracking server or app, or a partner app. The URL is a credential and works for "
+            "minutes. 'sagemaker-presign NAME' means 'sagemaker-presign notebook NAME'; a "
+            "notebook instance named like a subcommand needs the word notebook."
+        ),
+        epilog=_EXIT_CODES,
+    )
+    parser.add_argument(
+        "--version", action=_VersionAction, nargs=0, help="print the version and exit"
+    )
+    doors = parser.add_subparsers(dest="door", metavar="DOOR")
+
+    notebook = doors.add_parser(
+        "notebook", help="a notebook instance's Jupyter (the default)", epilog=_EXIT_CODES
+    )
+    notebook.add_argument("name", metavar="NAME", nargs="?", help="the notebook instance's name")
+    notebook.add_argument(
+        "--path",
+        metavar="PATH",
+        help="land on this Jupyter path: /lab, /tree, /lab/tree/dir/analysis.ipynb",
+    )
+    notebook.add_argument(
+        "--start", action="store_true", help="start the instance if it is Stopped (implies --wait)"
+    )
+    _common(notebook, waits="the instance is InService")
+
+    studio = doors.add_parser(
+        "studio", help="SageMaker Studio, as a user profile", epilog=_EXIT_CODES
+    )
+    studio.add_argument("--domain", required=True, metavar="D", help="the domain ID (d-...)")
+    studio.add_argument("--user-profile", required=True, metavar="U", help="the user profile")
+    studio.add_argument("--space", metavar="S", help="open this space")
+    landing = studio.add_mutually_exclusive_group()
+    landing.add_argument(
+        "--app", choices=sorted(STUDIO_APPS), help="land in this app (with --path inside it)"
+    )
+    landing.add_argument(
+        "--landing-uri", metavar="URI", help="land here: studio::<path> or app:<AppType>:<path>"
+    )
+    studio.add_argument("--path", metavar="P", help="with --app: the path inside the app")
+    _expires_in(studio)
+    _common(studio, waits="the user profile (and space) are InService")
+
+    mlflow = doors.add_parser(
+        "mlflow", help="an MLflow tracking server's UI (the URL works once)", epilog=_EXIT_CODES
+    )
+    mlflow.add_argument("name", metavar="NAME", help="the tracking server's name")
+    mlflow.add_argument(
+        "--start", action="store_true", help="start the server if it is Stopped (implies --wait)"
+    )
+    _expires_in(mlflow)
+    _common(mlflow, waits="the server is Started")
+
+    for door, what in (("mlflow-app", "an MLflow app"), ("partner-app", "a partner app")):
+        app = doors.add_parser(door, help=f"{what}, by its ARN", epilog=_EXIT_CODES)
+        app.add_argument("arn", metavar="ARN", help=f"{what}'s ARN")
+        _expires_in(app)
+        _common(app, waits=None)
+    return parser
+
+
+#: The flags that take a value, of every door (a test checks this against the parser).
+VALUE_FLAGS = frozenset(
+    {
+        "--duration",
+        "--region",
+        "--profile",
+        "--endpoint-url",
+        "--timeout",
+        "--poll-interval",
+        "--path",
+        "--expires-in",
+        "--domain",
+        "--user-profile",
+        "--space",
+        "--app",
+        "--landing-uri",
+    }
+)
+
+
+def normalize(argv: Sequence[str]) -> list[str]:
+    """*argv* with its door first: a bare NAME (or none) means ``notebook``.
+
+    The first word that is neither a flag nor a flag's value decides; options may stand
+    before it (``--region eu-west-1 studio ...``).
+    """
+    words = list(argv)
+    if words in (["-h"], ["--help"], ["--version"]):
+        return words
+    index, skip = None, False
+    for position, word in enumerate(words):
+        if skip:
+            skip = False
+        elif word == "--":
+            break
+        elif word.startswith("-"):
+            skip = word in VALUE_FLAGS
+        else:
+            index = position
+            break
+    if index is not None and words[index] in DOORS:
+        return [words[index], *words[:index], *words[index + 1 :]]
+    return ["notebook", *words]
