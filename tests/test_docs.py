@@ -19,6 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 PYTHON_BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
 NOTEBOOKS = ("my-notebook", "demo-nb")
+STUDIO_DOMAIN = "d-abc123def456"
+MLFLOW_APP = "arn:aws:sagemaker:us-east-1:123456789012:mlflow-app/app-abc123def456"
+PARTNER_APP = "arn:aws:sagemaker:us-east-1:123456789012:partner-app/app-ABC123DEF456"
 
 
 def examples(page: Path) -> list[str]:
@@ -38,6 +41,14 @@ def aws_pointing_at_local(
     with LocalSageMaker() as sagemaker:
         for name in NOTEBOOKS:
             sagemaker.add_notebook_instance(name)
+        # What the Studio, MLflow and partner app pages name.
+        sagemaker.add_domain(STUDIO_DOMAIN)
+        for profile in ("alice", "new-hire"):
+            sagemaker.add_user_profile(STUDIO_DOMAIN, profile)
+        sagemaker.add_space(STUDIO_DOMAIN, "team-space", owner="alice")
+        sagemaker.add_mlflow_tracking_server("my-tracker", status="Stopped")
+        sagemaker.add_mlflow_app(arn=MLFLOW_APP)
+        sagemaker.add_partner_app(arn=PARTNER_APP)
         for name, value in {
             "AWS_ENDPOINT_URL": sagemaker.endpoint_url,
             "AWS_ACCESS_KEY_ID": DUMMY_ACCESS_KEY_ID,
@@ -60,6 +71,9 @@ def test_the_docs_have_examples() -> None:
         "testing.md",
         "quickstart.md",
         "async.md",
+        "studio.md",
+        "mlflow.md",
+        "partner-apps.md",
     ):
         assert counted[name] > 0, name
 

@@ -17,18 +17,30 @@ from typing_extensions import assert_type
 
 import sagemaker_presign
 from sagemaker_presign import (
+    DEFAULT_EXPIRES_IN,
     MAX_SESSION_DURATION,
     URL_VALIDITY,
     AsyncPresignClient,
+    LandingUri,
+    MlflowTrackingServerStatus,
     NotebookInstanceFailedError,
     NotebookInstanceNotInServiceError,
     NotebookInstanceStatus,
     PresignClient,
+    PresignedDomainUrl,
+    PresignedMlflowAppUrl,
+    PresignedMlflowTrackingServerUrl,
     PresignedNotebookUrl,
+    PresignedPartnerAppUrl,
+    PresignedUrl,
     PresignError,
+    ResourceFailedError,
+    ResourceNotFoundError,
     ServiceError,
+    StudioStatus,
     WaitTimeoutError,
     create_presigned_url,
+    validate_expires_in,
     validate_notebook_instance_name,
     validate_session_duration,
 )
@@ -104,11 +116,48 @@ def error_attributes() -> None:
         assert_type(error.notebook_instance_name, str | None)
 
 
+def every_door(client: PresignClient, arn: str) -> None:
+    notebook = client.create_presigned_url("nb", landing_path="/lab")
+    assert_type(notebook.landing_path, str | None)
+    studio = client.create_presigned_domain_url(
+        "d-abc", "alice", space_name="s", landing_uri=LandingUri.app("JupyterLab"), expires_in=60
+    )
+    assert_type(studio, PresignedDomainUrl)
+    assert_type(studio.space_name, str | None)
+    assert_type(studio.valid_for, timedelta)
+    assert_type(client.wait_until_studio_ready("d-abc", "alice"), StudioStatus)
+    server = client.create_presigned_mlflow_tracking_server_url("t", expires_in=timedelta(0))
+    assert_type(server, PresignedMlflowTrackingServerUrl)
+    assert_type(server.tracking_server_name, str)
+    assert_type(
+        client.wait_until_mlflow_tracking_server_ready("t", start=True),
+        MlflowTrackingServerStatus,
+    )
+    assert_type(client.create_presigned_mlflow_app_url(arn), PresignedMlflowAppUrl)
+    assert_type(client.create_partner_app_presigned_url(arn).arn, str)
+    results: list[PresignedUrl] = [notebook, studio, server]
+    assert_type(results[0].expires_at, datetime)
+    assert_type(validate_expires_in(60), int | None)
+    assert_type(DEFAULT_EXPIRES_IN, timedelta)
+    try:
+        pass
+    except ResourceNotFoundError as error:
+        assert_type(error.code, str | None)
+    except ResourceFailedError as error:
+        assert_type(error.failure_reason, str | None)
+
+
 async def asynchronous(raw: SageMakerClient) -> None:
     client = AsyncPresignClient(raw)
     assert_type(await client.create_presigned_url("nb"), PresignedNotebookUrl)
     assert_type(await client.get_status("nb"), NotebookInstanceStatus)
     assert_type(await client.wait_until_in_service("nb"), NotebookInstanceStatus)
+    assert_type(await client.create_presigned_domain_url("d-a", "u"), PresignedDomainUrl)
+    assert_type(await client.wait_until_studio_ready("d-a", "u"), StudioStatus)
+    assert_type(
+        await client.wait_until_mlflow_tracking_server_ready("t"), MlflowTrackingServerStatus
+    )
+    assert_type(await client.create_partner_app_presigned_url("a"), PresignedPartnerAppUrl)
 
 
 def testing_helpers() -> None:
@@ -123,5 +172,8 @@ def misuse_is_caught(client: PresignClient, raw: SageMakerClient) -> None:
     client.create_presigned_url("nb", 3600)  # type: ignore[call-arg]
     client.create_presigned_url(name="nb")  # type: ignore[call-arg]
     PresignedNotebookUrl("https://x", "nb")  # type: ignore[call-arg]
+    client.create_presigned_domain_url("d-a", "u", expires_in=1.5)  # type: ignore[arg-type]
+    client.create_presigned_domain_url("d-a")  # type: ignore[call-arg]
+    client.create_partner_app_presigned_url("a", 60)  # type: ignore[call-arg]
     sagemaker_presign.PresignClent  # type: ignore[attr-defined]  # noqa: B018
     create_presigned_url("nb", client=raw, region_name="x")  # a TypeError at run time only
