@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -16,6 +16,7 @@ from ._log_redaction import redacting
 from ._redact import redact_url
 from ._responses import presigned_url
 from ._result import PresignedUrl, request_clock, stamped
+from ._validation import duration_fields
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -165,6 +166,23 @@ class ClientCore:
                 result.expires_at.isoformat(),
             )
         return result
+
+    def _presign_expiring(
+        self,
+        call: PresignCall,
+        session_duration: int | timedelta | None,
+        expires_in: int | timedelta | None,
+        result: Callable[..., R],
+        identifier: str,
+    ) -> R:
+        """Presign a door known by one identifier whose URL lasts ``expires_in``."""
+        durations, session, valid_for = duration_fields(session_duration, expires_in)
+        call = replace(call, params={**call.params, **durations})
+
+        def make(url: str, clock: Clock) -> R:
+            return result(url, identifier, clock[0], session_duration=session, valid_for=valid_for)
+
+        return self._presign(call, make)
 
     def _waiter(
         self,

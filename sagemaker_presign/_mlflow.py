@@ -11,13 +11,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ._constants import DEFAULT_EXPIRES_IN
-from ._core import ClientCore, Clock, PresignCall
+from ._core import ClientCore, PresignCall
 from ._exceptions import ConflictingStatusError, ResourceFailedError, ResourceNotInServiceError
 from ._lifecycle import Lifecycle, run_sync
 from ._responses import described_status
-from ._result import PresignedUrl
+from ._result import PresignedArnUrl, PresignedUrl
 from ._status import MlflowTrackingServerStatus
-from ._validation import check_identifier, duration_fields
+from ._validation import check_identifier
 
 _SERVER_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}")
 _APP_ARN = re.compile(r"arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:mlflow-app/.*")
@@ -88,29 +88,10 @@ class PresignedMlflowTrackingServerUrl(PresignedUrl):
 
 
 @dataclass(frozen=True, repr=False, init=False)
-class PresignedMlflowAppUrl(PresignedUrl):
-    """A URL that opens one MLflow app."""
+class PresignedMlflowAppUrl(PresignedArnUrl):
+    """A URL that opens one MLflow app (its ``arn``)."""
 
-    arn: str
-    """The MLflow app's ARN."""
-
-    def __init__(
-        self,
-        url: str,
-        arn: str,
-        issued_at: datetime,
-        *,
-        session_duration: timedelta | None = None,
-        valid_for: timedelta = DEFAULT_EXPIRES_IN,
-    ) -> None:
-        object.__setattr__(self, "arn", arn)
-        self._set_base(url, issued_at, valid_for, session_duration)
-
-    def _subject(self) -> str:
-        return f"MLflow app {self.arn!r}"
-
-    def _identifiers(self) -> dict[str, object]:
-        return {"arn": self.arn}
+    _kind = "MLflow app"
 
 
 class MlflowDoor(ClientCore):
@@ -128,21 +109,16 @@ class MlflowDoor(ClientCore):
         *expires_in*: 5 to 300 s (default 300); *session_duration*: 30 min to 12 h.
         """
         name = check_server_name(tracking_server_name)
-        params, session, valid_for = duration_fields(session_duration, expires_in)
         call = PresignCall(
             "create_presigned_mlflow_tracking_server_url",
             "CreatePresignedMlflowTrackingServerUrl",
-            {"TrackingServerName": name, **params},
+            {"TrackingServerName": name},
             subject=f"MLflow tracking server {name!r}",
             since="1.34.129",
         )
-
-        def make(url: str, clock: Clock) -> PresignedMlflowTrackingServerUrl:
-            return PresignedMlflowTrackingServerUrl(
-                url, name, clock[0], session_duration=session, valid_for=valid_for
-            )
-
-        return self._presign(call, make)
+        return self._presign_expiring(
+            call, session_duration, expires_in, PresignedMlflowTrackingServerUrl, name
+        )
 
     def create_presigned_mlflow_app_url(
         self,
@@ -153,21 +129,16 @@ class MlflowDoor(ClientCore):
     ) -> PresignedMlflowAppUrl:
         """Return a presigned URL for an MLflow app, by its ARN."""
         checked = check_mlflow_app_arn(arn)
-        params, session, valid_for = duration_fields(session_duration, expires_in)
         call = PresignCall(
             "create_presigned_mlflow_app_url",
             "CreatePresignedMlflowAppUrl",
-            {"Arn": checked, **params},
+            {"Arn": checked},
             subject=f"MLflow app {checked!r}",
             since="1.42.1",
         )
-
-        def make(url: str, clock: Clock) -> PresignedMlflowAppUrl:
-            return PresignedMlflowAppUrl(
-                url, checked, clock[0], session_duration=session, valid_for=valid_for
-            )
-
-        return self._presign(call, make)
+        return self._presign_expiring(
+            call, session_duration, expires_in, PresignedMlflowAppUrl, checked
+        )
 
     def get_mlflow_tracking_server_status(
         self, tracking_server_name: str

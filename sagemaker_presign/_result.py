@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+from ._constants import DEFAULT_EXPIRES_IN
 from ._exceptions import PresignedUrlExpiredError
 from ._redact import redact_url
 
@@ -175,6 +176,34 @@ class PresignedUrl:
 
     def __str__(self) -> str:
         return redact_url(self.url)
+
+
+@dataclass(frozen=True, repr=False, init=False)
+class PresignedArnUrl(PresignedUrl):
+    """The base of the results of doors known by an ARN alone (MLflow apps, partner apps)."""
+
+    arn: str
+    """The ARN of what the URL opens."""
+
+    _kind = "app"  # what the ARN names, in messages
+
+    def __init__(
+        self,
+        url: str,
+        arn: str,
+        issued_at: datetime,
+        *,
+        session_duration: timedelta | None = None,
+        valid_for: timedelta = DEFAULT_EXPIRES_IN,
+    ) -> None:
+        object.__setattr__(self, "arn", arn)
+        self._set_base(url, issued_at, valid_for, session_duration)
+
+    def _subject(self) -> str:
+        return f"{self._kind} {self.arn!r}"
+
+    def _identifiers(self) -> dict[str, object]:
+        return {"arn": self.arn}
 
 
 def _rebuild(cls: type[R], state: dict[str, Any]) -> R:
