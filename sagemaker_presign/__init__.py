@@ -18,8 +18,16 @@ if TYPE_CHECKING:
         MIN_SESSION_DURATION,
         URL_VALIDITY,
     )
+    from ._discovery import (
+        DomainSummary,
+        MlflowTrackingServerSummary,
+        NotebookInstanceSummary,
+        SpaceSummary,
+        UserProfileSummary,
+    )
     from ._exceptions import (
         AccessDeniedError,
+        AmbiguousNameError,
         ConfigurationError,
         ConflictingStatusError,
         CredentialsError,
@@ -80,11 +88,13 @@ __all__ = [
     "MIN_SESSION_DURATION",
     "URL_VALIDITY",
     "AccessDeniedError",
+    "AmbiguousNameError",
     "AsyncPresignClient",
     "ConfigurationError",
     "ConflictingStatusError",
     "CredentialsError",
     "CredentialsRejectedError",
+    "DomainSummary",
     "InsecureEndpointWarning",
     "InvalidExpiresInError",
     "InvalidLandingError",
@@ -94,11 +104,13 @@ __all__ = [
     "InvalidSessionDurationError",
     "LandingUri",
     "MlflowTrackingServerStatus",
+    "MlflowTrackingServerSummary",
     "NetworkError",
     "NotebookInstanceFailedError",
     "NotebookInstanceNotFoundError",
     "NotebookInstanceNotInServiceError",
     "NotebookInstanceStatus",
+    "NotebookInstanceSummary",
     "PresignClient",
     "PresignError",
     "PresignedDomainUrl",
@@ -114,10 +126,12 @@ __all__ = [
     "ResourceNotInServiceError",
     "ServiceError",
     "ServiceUnavailableError",
+    "SpaceSummary",
     "StudioStatus",
     "ThrottlingError",
     "UnexpectedResponseError",
     "UnsupportedOperationError",
+    "UserProfileSummary",
     "WaitTimeoutError",
     "__version__",
     "create_presigned_url",
@@ -132,6 +146,16 @@ _LOCATIONS = {
     "PresignClient": "_client",
     **dict.fromkeys(
         (
+            "DomainSummary",
+            "MlflowTrackingServerSummary",
+            "NotebookInstanceSummary",
+            "SpaceSummary",
+            "UserProfileSummary",
+        ),
+        "_discovery",
+    ),
+    **dict.fromkeys(
+        (
             "DEFAULT_EXPIRES_IN",
             "DEFAULT_SESSION_DURATION",
             "MAX_SESSION_DURATION",
@@ -143,6 +167,7 @@ _LOCATIONS = {
     **dict.fromkeys(
         (
             "AccessDeniedError",
+            "AmbiguousNameError",
             "ConfigurationError",
             "ConflictingStatusError",
             "CredentialsError",

@@ -28,6 +28,13 @@ if TYPE_CHECKING:
     from botocore.config import Config
     from typing_extensions import Self
 
+    from ._discovery import (
+        DomainSummary,
+        MlflowTrackingServerSummary,
+        NotebookInstanceSummary,
+        SpaceSummary,
+        UserProfileSummary,
+    )
     from ._mlflow import PresignedMlflowAppUrl, PresignedMlflowTrackingServerUrl
     from ._notebook import PresignedNotebookUrl
     from ._partner_app import PresignedPartnerAppUrl
@@ -243,6 +250,42 @@ class AsyncPresignClient:
             session_duration=session_duration,
             expires_in=expires_in,
         )
+
+    # --- finding what to open (lists: every page is fetched in a worker thread) ---
+
+    async def list_notebook_instances(
+        self, *, name_contains: str | None = None, status: str | None = None
+    ) -> list[NotebookInstanceSummary]:
+        """Like `PresignClient.list_notebook_instances`, every page read, as a list."""
+        return await asyncio.to_thread(
+            lambda: list(
+                self._sync.list_notebook_instances(name_contains=name_contains, status=status)
+            )
+        )
+
+    async def list_domains(self) -> list[DomainSummary]:
+        """Like `PresignClient.list_domains`, as a list."""
+        return await asyncio.to_thread(lambda: list(self._sync.list_domains()))
+
+    async def list_user_profiles(self, domain_id: str | None = None) -> list[UserProfileSummary]:
+        """Like `PresignClient.list_user_profiles`, as a list."""
+        return await asyncio.to_thread(lambda: list(self._sync.list_user_profiles(domain_id)))
+
+    async def list_spaces(self, domain_id: str | None = None) -> list[SpaceSummary]:
+        """Like `PresignClient.list_spaces`, as a list."""
+        return await asyncio.to_thread(lambda: list(self._sync.list_spaces(domain_id)))
+
+    async def list_mlflow_tracking_servers(
+        self, *, status: str | None = None
+    ) -> list[MlflowTrackingServerSummary]:
+        """Like `PresignClient.list_mlflow_tracking_servers`, as a list."""
+        return await asyncio.to_thread(
+            lambda: list(self._sync.list_mlflow_tracking_servers(status=status))
+        )
+
+    async def resolve_domain_id(self, name_or_id: str) -> str:
+        """Like `PresignClient.resolve_domain_id`."""
+        return await asyncio.to_thread(self._sync.resolve_domain_id, name_or_id)
 
     # --- partner apps ---
 

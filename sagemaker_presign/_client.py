@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ._discovery import DiscoveryDoor
 from ._mlflow import MlflowDoor
 from ._notebook import NotebookDoor
 from ._partner_app import PartnerAppDoor
@@ -10,7 +11,7 @@ from ._studio import StudioDoor
 __all__ = ["PresignClient"]
 
 
-class PresignClient(NotebookDoor, StudioDoor, MlflowDoor, PartnerAppDoor):
+class PresignClient(NotebookDoor, StudioDoor, MlflowDoor, PartnerAppDoor, DiscoveryDoor):
     """Creates SageMaker's presigned URLs through one boto3 SageMaker client.
 
     Notebook instances (`create_presigned_url`), Studio (`create_presigned_domain_url`),

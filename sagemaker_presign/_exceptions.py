@@ -6,7 +6,8 @@
     │   ├── InvalidResourceIdentifierError
     │   ├── InvalidSessionDurationError
     │   ├── InvalidExpiresInError
-    │   └── InvalidLandingError
+    │   ├── InvalidLandingError
+    │   └── AmbiguousNameError
     ├── ConfigurationError
     │   └── UnsupportedOperationError
     ├── CredentialsError
@@ -116,6 +117,10 @@ class InvalidResourceIdentifierError(InvalidParameterError):
 
 class InvalidExpiresInError(InvalidParameterError):
     """``expires_in`` is outside 5-300 seconds or not whole seconds."""
+
+
+class AmbiguousNameError(InvalidParameterError):
+    """A name (a Studio domain's) matches several resources; the message lists their IDs."""
 
 
 class InvalidLandingError(InvalidParameterError):
@@ -370,9 +375,9 @@ _SERVICE_CODES: Final[Mapping[str, tuple[_Row, ...]]] = {
         (
             _Row(
                 AccessDeniedError,
-                "access denied to {operation}{about}{where}; an IAM policy with an aws:SourceIp "
-                "condition (NotIpAddress) is a common cause: check that the caller's IP address "
-                "is allowed",
+                "access denied to {operation}{about}{where} (IAM permission "
+                "sagemaker:{operation}); an IAM policy with an aws:SourceIp condition "
+                "(NotIpAddress) is a common cause: check that the caller's IP address is allowed",
             ),
         ),
     ),

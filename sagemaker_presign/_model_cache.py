@@ -40,6 +40,11 @@ OPERATIONS = (
     "StartMlflowTrackingServer",
     "CreatePresignedMlflowAppUrl",
     "CreatePartnerAppPresignedUrl",
+    "ListNotebookInstances",
+    "ListDomains",
+    "ListUserProfiles",
+    "ListSpaces",
+    "ListMlflowTrackingServers",
 )
 # In every botocore we allow: a cache without them is not ours.
 _ALWAYS_THERE = OPERATIONS[:3]

@@ -104,6 +104,10 @@ class Backend:
             "CreatePresignedMlflowTrackingServerUrl",
             "CreatePresignedMlflowAppUrl",
             "CreatePartnerAppPresignedUrl",
+            "ListDomains",
+            "ListUserProfiles",
+            "ListSpaces",
+            "ListMlflowTrackingServers",
         ):
             # DescribeUserProfile -> doors.describe_user_profile
             method = "".join(f"_{c.lower()}" if c.isupper() else c for c in operation)[1:]

@@ -15,6 +15,7 @@ from typing import Any
 
 from ._errors import ApiError
 from ._moving import Moving, random_id
+from ._paging import paginate
 
 JsonObject = dict[str, Any]
 ACCOUNT_ID = "123456789012"
@@ -77,6 +78,8 @@ class StudioResource(Moving):
     """Reported while the status is Failed or Update_Failed."""
     owner: str | None = None
     """A space's owning user profile, if private."""
+    app_type: str = "JupyterLab"
+    """A space's app type, as ListSpaces reports it."""
     upcoming: list[str] = field(default_factory=list[str])
     settles: tuple[float, str] | None = None
     creation_time: float = field(default_factory=time.time)
@@ -262,7 +265,92 @@ class DoorStore:
         self.domain_urls.append(url)
         return {"AuthorizedUrl": url}
 
+    def list_domains(self, body: JsonObject) -> JsonObject:
+        domains = sorted(self.domains.values(), key=lambda d: d.domain_id)
+        page, answer = paginate(domains, body)
+        answer["Domains"] = [
+            {
+                key: value
+                for key, value in self.describe_domain({"DomainId": d.domain_id}).items()
+                if key in ("DomainId", "DomainArn", "DomainName", "Status", "Url")
+            }
+            for d in page
+        ]
+        return answer
+
+    def _studio_list(
+        self, store: dict[tuple[str, str], StudioResource], body: JsonObject, contains_key: str
+    ) -> list[StudioResource]:
+        domain = body.get("DomainIdEquals")
+        contains = str(body.get(contains_key) or "")
+        found = [
+            r
+            for r in store.values()
+            if (domain is None or r.domain_id == domain) and contains in r.name
+        ]
+        by_name = body.get("SortBy") == "Name"
+        found.sort(
+            key=lambda r: r.name if by_name else r.creation_time,
+            reverse=body.get("SortOrder", "Descending") == "Descending",
+        )
+        return found
+
+    def list_user_profiles(self, body: JsonObject) -> JsonObject:
+        found = self._studio_list(self.profiles, body, "UserProfileNameContains")
+        page, answer = paginate(found, body)
+        answer["UserProfiles"] = [
+            {
+                "DomainId": p.domain_id,
+                "UserProfileName": p.name,
+                "Status": p.status,
+                "CreationTime": p.creation_time,
+                "LastModifiedTime": p.last_modified_time,
+            }
+            for p in page
+        ]
+        return answer
+
+    def list_spaces(self, body: JsonObject) -> JsonObject:
+        found = self._studio_list(self.spaces, body, "SpaceNameContains")
+        page, answer = paginate(found, body)
+        answer["Spaces"] = [
+            {
+                "DomainId": s.domain_id,
+                "SpaceName": s.name,
+                "Status": s.status,
+                "CreationTime": s.creation_time,
+                "LastModifiedTime": s.last_modified_time,
+                "SpaceSettingsSummary": {"AppType": s.app_type},
+                **(
+                    {"OwnershipSettingsSummary": {"OwnerUserProfileName": s.owner}}
+                    if s.owner
+                    else {}
+                ),
+            }
+            for s in page
+        ]
+        return answer
+
     # --- MLflow ---
+
+    def list_mlflow_tracking_servers(self, body: JsonObject) -> JsonObject:
+        wanted = body.get("TrackingServerStatus")
+        found = [s for s in self.servers.values() if wanted is None or s.status == wanted]
+        found.sort(key=lambda s: s.creation_time, reverse=body.get("SortOrder") != "Ascending")
+        page, answer = paginate(found, body)
+        answer["TrackingServerSummaries"] = [
+            {
+                "TrackingServerName": s.name,
+                "TrackingServerArn": self.arn("mlflow-tracking-server", s.name),
+                "TrackingServerStatus": s.status,
+                "IsActive": "Active" if s.status == "Started" else "Inactive",
+                "MlflowVersion": "2.16.2",
+                "CreationTime": s.creation_time,
+                "LastModifiedTime": s.last_modified_time,
+            }
+            for s in page
+        ]
+        return answer
 
     def describe_mlflow_tracking_server(self, body: JsonObject) -> JsonObject:
         server = self._server(body)

@@ -7,8 +7,6 @@ pages as the service does, so boto3's paginator, the AWS CLI and the JS SDK work
 
 from __future__ import annotations
 
-import base64
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +15,7 @@ from typing import Any
 
 from ._errors import ApiError, record_not_found
 from ._moving import Moving
+from ._paging import paginate
 
 JsonObject = dict[str, Any]
 
@@ -217,13 +216,6 @@ class NotebookStore:
         return {}
 
     def list(self, body: JsonObject) -> JsonObject:
-        max_results = body.get("MaxResults", 10)
-        if not isinstance(max_results, int) or not 1 <= max_results <= 100:
-            raise ApiError(
-                "ValidationException",
-                f"1 validation error detected: Value '{max_results}' at 'maxResults' failed to "
-                "satisfy constraint: Member must have value between 1 and 100",
-            )
         for instance in list(self.instances.values()):
             if instance.settles is not None:
                 instance.advance(time.monotonic())
@@ -237,11 +229,8 @@ class NotebookStore:
             key=lambda i: (_SORT_KEYS[sort_by](i), i.name),
             reverse=body.get("SortOrder", "Descending") == "Descending",
         )
-        start = _decode_token(body.get("NextToken"), body)
-        page = matching[start : start + max_results]
-        answer: JsonObject = {"NotebookInstances": [self.summary(i) for i in page]}
-        if start + max_results < len(matching):
-            answer["NextToken"] = _encode_token(start + max_results, body)
+        page, answer = paginate(matching, body)
+        answer["NotebookInstances"] = [self.summary(i) for i in page]
         return answer
 
 
@@ -290,27 +279,3 @@ def _matches(instance: NotebookInstance, body: JsonObject) -> bool:
         "LastModifiedTimeAfter": lambda v: instance.last_modified_time > since(v),
     }
     return all(check(body[key]) for key, check in checks.items() if body.get(key) is not None)
-
-
-def _query_of(body: JsonObject) -> str:
-    """What a NextToken belongs to: the request without its paging fields."""
-    return json.dumps(
-        {k: v for k, v in body.items() if k not in ("NextToken", "MaxResults")}, sort_keys=True
-    )
-
-
-def _encode_token(offset: int, body: JsonObject) -> str:
-    raw = json.dumps({"offset": offset, "query": _query_of(body)}).encode()
-    return base64.urlsafe_b64encode(raw).decode()
-
-
-def _decode_token(token: object, body: JsonObject) -> int:
-    if token is None:
-        return 0
-    try:
-        decoded = json.loads(base64.urlsafe_b64decode(str(token)))
-        if decoded["query"] == _query_of(body) and isinstance(decoded["offset"], int):
-            return int(decoded["offset"])
-    except (ValueError, KeyError, TypeError):
-        pass
-    raise ApiError("ValidationException", "Invalid pagination token")

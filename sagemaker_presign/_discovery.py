@@ -1,0 +1,256 @@
+"""Finding what to open: typed listings of notebook instances, Studio domains, user profiles
+and spaces, and MLflow tracking servers, every page followed; a domain by its name."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar, cast
+
+from ._core import ClientCore, PresignCall
+from ._exceptions import AmbiguousNameError, ResourceNotFoundError, UnexpectedResponseError
+from ._status import MlflowTrackingServerStatus, NotebookInstanceStatus, StudioStatus
+
+T = TypeVar("T")
+_DOMAIN_ID = re.compile(r"d-(-*[a-z0-9]){1,61}")
+
+
+@dataclass(frozen=True)
+class NotebookInstanceSummary:
+    """One notebook instance as ListNotebookInstances reports it."""
+
+    name: str
+    status: NotebookInstanceStatus
+    instance_type: str | None
+    creation_time: datetime | None
+    last_modified_time: datetime | None
+    url_host: str | None
+    """The instance's host (``nb.notebook.eu-west-1.sagemaker.aws``), without a token."""
+
+
+@dataclass(frozen=True)
+class DomainSummary:
+    """One Studio domain as ListDomains reports it."""
+
+    domain_id: str
+    name: str
+    status: StudioStatus
+    creation_time: datetime | None
+    url: str | None
+
+
+@dataclass(frozen=True)
+class UserProfileSummary:
+    """One Studio user profile as ListUserProfiles reports it."""
+
+    domain_id: str
+    name: str
+    status: StudioStatus
+    creation_time: datetime | None
+    last_modified_time: datetime | None
+
+
+@dataclass(frozen=True)
+class SpaceSummary:
+    """One Studio space as ListSpaces reports it."""
+
+    domain_id: str
+    name: str
+    status: StudioStatus
+    owner: str | None
+    """The user profile owning a private space; None for a shared one (or not reported)."""
+    app_type: str | None
+    """The space's app (``JupyterLab``, ``CodeEditor``...), when the service says."""
+    creation_time: datetime | None
+    last_modified_time: datetime | None
+
+
+@dataclass(frozen=True)
+class MlflowTrackingServerSummary:
+    """One MLflow tracking server as ListMlflowTrackingServers reports it."""
+
+    name: str
+    status: MlflowTrackingServerStatus
+    mlflow_version: str | None
+    creation_time: datetime | None
+    last_modified_time: datetime | None
+
+
+def _text(item: Mapping[str, Any], key: str) -> str | None:
+    value = item.get(key)
+    return value if isinstance(value, str) and value else None
+
+
+def _time(item: Mapping[str, Any], key: str) -> datetime | None:
+    value = item.get(key)
+    return value if isinstance(value, datetime) else None
+
+
+def _nested(item: Mapping[str, Any], outer: str, key: str) -> str | None:
+    inner: Any = item.get(outer)
+    return _text(cast("Mapping[str, Any]", inner), key) if isinstance(inner, Mapping) else None
+
+
+class DiscoveryDoor(ClientCore):
+    """PresignClient's listings."""
+
+    def _pages(
+        self,
+        method: str,
+        operation: str,
+        params: dict[str, Any],
+        items_key: str,
+        make: Callable[[Mapping[str, Any]], T],
+        *,
+        since: str | None = None,
+    ) -> Iterator[T]:
+        """Every item of every page, in the service's order; NextToken followed."""
+        subject = f"the {operation} listing"
+        self._check_supported(PresignCall(method, operation, params, subject, since=since))
+        request = dict(params)
+        while True:
+            answer: Any = self._call(method, request, subject=subject)
+            page = cast("Mapping[str, Any]", answer if isinstance(answer, Mapping) else {})
+            items: Any = page.get(items_key)
+            if not isinstance(items, list):
+                raise UnexpectedResponseError(
+                    f"SageMaker's answer to {operation} has no {items_key}"
+                )
+            entries: list[Any] = items  # pyright: ignore[reportUnknownVariableType]
+            for item in entries:
+                if isinstance(item, Mapping):
+                    yield make(cast("Mapping[str, Any]", item))
+            token: Any = page.get("NextToken")
+            if not isinstance(token, str) or not token:
+                return
+            request["NextToken"] = token
+
+    def list_notebook_instances(
+        self, *, name_contains: str | None = None, status: str | None = None
+    ) -> Iterator[NotebookInstanceSummary]:
+        """Every notebook instance (whose name holds *name_contains*, in *status*), all pages
+        followed, as the service sorts them (newest first)."""
+        params: dict[str, Any] = {"MaxResults": 100}
+        if name_contains is not None:
+            params["NameContains"] = name_contains
+        if status is not None:
+            params["StatusEquals"] = str(status)
+        return self._pages(
+            "list_notebook_instances",
+            "ListNotebookInstances",
+            params,
+            "NotebookInstances",
+            lambda item: NotebookInstanceSummary(
+                name=str(item.get("NotebookInstanceName", "")),
+                status=NotebookInstanceStatus(str(item.get("NotebookInstanceStatus", "Unknown"))),
+                instance_type=_text(item, "InstanceType"),
+                creation_time=_time(item, "CreationTime"),
+                last_modified_time=_time(item, "LastModifiedTime"),
+                url_host=_text(item, "Url"),
+            ),
+        )
+
+    def list_domains(self) -> Iterator[DomainSummary]:
+        """Every Studio domain, all pages followed."""
+        return self._pages(
+            "list_domains",
+            "ListDomains",
+            {"MaxResults": 100},
+            "Domains",
+            lambda item: DomainSummary(
+                domain_id=str(item.get("DomainId", "")),
+                name=str(item.get("DomainName", "")),
+                status=StudioStatus(str(item.get("Status", "Unknown"))),
+                creation_time=_time(item, "CreationTime"),
+                url=_text(item, "Url"),
+            ),
+        )
+
+    def list_user_profiles(self, domain_id: str | None = None) -> Iterator[UserProfileSummary]:
+        """Every Studio user profile (of *domain_id*, an ID), all pages followed."""
+        params: dict[str, Any] = {"MaxResults": 100}
+        if domain_id is not None:
+            params["DomainIdEquals"] = domain_id
+        return self._pages(
+            "list_user_profiles",
+            "ListUserProfiles",
+            params,
+            "UserProfiles",
+            lambda item: UserProfileSummary(
+                domain_id=str(item.get("DomainId", "")),
+                name=str(item.get("UserProfileName", "")),
+                status=StudioStatus(str(item.get("Status", "Unknown"))),
+                creation_time=_time(item, "CreationTime"),
+                last_modified_time=_time(item, "LastModifiedTime"),
+            ),
+        )
+
+    def list_spaces(self, domain_id: str | None = None) -> Iterator[SpaceSummary]:
+        """Every Studio space (of *domain_id*, an ID), with its owner and app type where the
+        service gives them, all pages followed."""
+        params: dict[str, Any] = {"MaxResults": 100}
+        if domain_id is not None:
+            params["DomainIdEquals"] = domain_id
+        return self._pages(
+            "list_spaces",
+            "ListSpaces",
+            params,
+            "Spaces",
+            lambda item: SpaceSummary(
+                domain_id=str(item.get("DomainId", "")),
+                name=str(item.get("SpaceName", "")),
+                status=StudioStatus(str(item.get("Status", "Unknown"))),
+                owner=_nested(item, "OwnershipSettingsSummary", "OwnerUserProfileName"),
+                app_type=_nested(item, "SpaceSettingsSummary", "AppType"),
+                creation_time=_time(item, "CreationTime"),
+                last_modified_time=_time(item, "LastModifiedTime"),
+            ),
+        )
+
+    def list_mlflow_tracking_servers(
+        self, *, status: str | None = None
+    ) -> Iterator[MlflowTrackingServerSummary]:
+        """Every MLflow tracking server (in *status*), all pages followed."""
+        params: dict[str, Any] = {"MaxResults": 100}
+        if status is not None:
+            params["TrackingServerStatus"] = str(status)
+        return self._pages(
+            "list_mlflow_tracking_servers",
+            "ListMlflowTrackingServers",
+            params,
+            "TrackingServerSummaries",
+            lambda item: MlflowTrackingServerSummary(
+                name=str(item.get("TrackingServerName", "")),
+                status=MlflowTrackingServerStatus(str(item.get("TrackingServerStatus", "Unknown"))),
+                mlflow_version=_text(item, "MlflowVersion"),
+                creation_time=_time(item, "CreationTime"),
+                last_modified_time=_time(item, "LastModifiedTime"),
+            ),
+            since="1.34.129",
+        )
+
+    def resolve_domain_id(self, name_or_id: str) -> str:
+        """The ID of the Studio domain *name_or_id*: an ID (``d-...``) as it is, a name
+        looked up with ListDomains.
+
+        Raises:
+            ResourceNotFoundError: no domain has that name.
+            AmbiguousNameError: several do; the message lists their IDs.
+        """
+        if _DOMAIN_ID.fullmatch(name_or_id):
+            return name_or_id
+        found = [d.domain_id for d in self.list_domains() if d.name == name_or_id]
+        if len(found) == 1:
+            return found[0]
+        where = f" in {self._region}" if self._region else ""
+        if not found:
+            raise ResourceNotFoundError(
+                f"no Studio domain is named {name_or_id!r}{where} "
+                "(sagemaker-presign list studio shows them)"
+            )
+        raise AmbiguousNameError(
+            f"{len(found)} Studio domains are named {name_or_id!r}{where}: pass one of their "
+            f"IDs instead: {', '.join(sorted(found))}"
+        )
