@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import sys
 import time
 from collections.abc import Generator, Sequence
@@ -18,7 +17,16 @@ from datetime import timedelta
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
-from ._cli_parser import PROG, STUDIO_APPS, build_parser, normalize, parse_duration
+from ._cli_discovery import (
+    interactive,
+    pick_notebook,
+    pick_profile,
+    pick_space,
+    print_rows,
+    rows_for,
+)
+from ._cli_output import copy_to_clipboard, open_in_browser, write_result
+from ._cli_parser import PICK, PROG, STUDIO_APPS, build_parser, normalize, parse_duration
 from ._exceptions import (
     AccessDeniedError,
     ConfigurationError,
@@ -103,6 +111,8 @@ def _main(argv: Sequence[str] | None) -> int:
     args = _parse(parser, sys.argv[1:] if argv is None else argv)
     _check_combinations(parser, args)
     _log_to_stderr(args.verbose)
+    if args.door == "list":
+        return _list(args)
     progress = None
     if not (args.json or args.quiet) and sys.stderr is not None:
         progress = Progress(sys.stderr, _target(args), tty=sys.stderr.isatty())
@@ -115,11 +125,15 @@ def _main(argv: Sequence[str] | None) -> int:
     if progress is not None:
         progress.close()
     if not args.quiet:
-        problem = _write_result(result, as_json=args.json)
+        problem = write_result(result, as_json=args.json)
         if problem is not None:
             return _fail(f"cannot write the URL to stdout: {problem}", ExitCode.FAILURE, None)
+    if args.copy:
+        problem = copy_to_clipboard(result.url)
+        if problem is not None and sys.stderr is not None:
+            sys.stderr.write(f"{PROG}: warning: {problem}\n")
     if args.open:
-        _open_in_browser(result)
+        open_in_browser(result)
     return ExitCode.OK
 
 
@@ -139,15 +153,29 @@ def _parse(parser: argparse.ArgumentParser, argv: Sequence[str]) -> argparse.Nam
             except InvalidParameterError as exc:
                 parser.error(str(exc))
         parser.error(f"unrecognized arguments: {' '.join(extras)}")
-    if args.door == "notebook" and args.name is None:
-        parser.error("the following arguments are required: NAME")
+    if args.door == "notebook" and args.name is None and not interactive():
+        parser.error("the following arguments are required: NAME (on a terminal: pick one)")
     return args
+
+
+def _list(args: argparse.Namespace) -> int:
+    """``sagemaker-presign list [notebook|studio|mlflow]``: exit 0 with an empty table too."""
+    try:
+        with _client_for(args) as (client, _):
+            rows = rows_for(client, args.what, args.status, args.name_contains)
+    except PresignError as exc:
+        return _fail(str(exc), _exit_code(exc), None)
+    try:
+        print_rows(rows, as_json=args.json)
+    except (OSError, ValueError) as exc:
+        return _fail(f"cannot write the list to stdout: {exc}", ExitCode.FAILURE, None)
+    return ExitCode.OK
 
 
 def _target(args: argparse.Namespace) -> str:
     """What the command is about, for the progress line."""
     if args.door == "studio":
-        return str(args.space or args.user_profile)
+        return str(args.space or args.user_profile or args.domain)
     return str(getattr(args, "name", None) or getattr(args, "arn", ""))
 
 
@@ -184,7 +212,7 @@ def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespac
                     parser.error(str(exc))
     if args.door == "studio" and args.path is not None and args.app is None:
         parser.error("--path goes with --app (or write the whole --landing-uri)")
-    if args.quiet and args.json:
+    if getattr(args, "quiet", False) and args.json:
         parser.error("--quiet and --json contradict each other")
     if args.local:
         clashing = [
@@ -212,27 +240,30 @@ def _run(args: argparse.Namespace, progress: Progress | None) -> PresignedUrl:
                 "sleep": time.sleep if progress is None else progress.sleep,
             }
         if args.door == "notebook":
-            name = validate_notebook_instance_name(args.name)
+            name = pick_notebook(client) if args.name is None else args.name
             if wait:
                 client.wait_until_in_service(name, start=args.start, **wait)  # type: ignore[arg-type]
             return client.create_presigned_url(
                 name, session_duration=seconds, landing_path=args.path
             )
         if args.door == "studio":
+            domain = client.resolve_domain_id(args.domain)
+            profile = args.user_profile or pick_profile(client, domain)
+            space = pick_space(client, domain, profile) if args.space == PICK else args.space
             landing = args.landing_uri
             if args.app is not None:
                 landing = LandingUri.app(STUDIO_APPS[args.app], args.path or "")
             if wait:
                 client.wait_until_studio_ready(
-                    args.domain,
-                    args.user_profile,
-                    space_name=args.space,
+                    domain,
+                    profile,
+                    space_name=space,
                     **wait,  # type: ignore[arg-type]
                 )
             return client.create_presigned_domain_url(
-                args.domain,
-                args.user_profile,
-                space_name=args.space,
+                domain,
+                profile,
+                space_name=space,
                 landing_uri=landing,
                 session_duration=seconds,
                 expires_in=args.expires_in,
@@ -257,11 +288,14 @@ def _check_identifiers(args: argparse.Namespace) -> None:
     from ._studio import check_domain_id, check_landing_uri, check_profile_or_space
 
     if args.door == "notebook":
-        validate_notebook_instance_name(args.name)
+        if args.name is not None:
+            validate_notebook_instance_name(args.name)
     elif args.door == "studio":
-        check_domain_id(args.domain)
-        check_profile_or_space(args.user_profile, "user profile name")
-        if args.space is not None:
+        if args.domain.startswith("d-"):  # an ID; anything else is a domain's name
+            check_domain_id(args.domain)
+        if args.user_profile is not None:
+            check_profile_or_space(args.user_profile, "user profile name")
+        if args.space not in (None, PICK):
             check_profile_or_space(args.space, "space name")
         if args.landing_uri is not None:
             check_landing_uri(args.landing_uri)
@@ -269,7 +303,7 @@ def _check_identifiers(args: argparse.Namespace) -> None:
         check_server_name(args.name)
     elif args.door == "mlflow-app":
         check_mlflow_app_arn(args.arn)
-    else:
+    elif args.door == "partner-app":
         check_partner_app_arn(args.arn)
 
 
@@ -294,61 +328,6 @@ def _client_for(
 
     with local_sagemaker(args) as sagemaker, sagemaker.client() as client:
         yield client, LOCAL_POLL_INTERVAL
-
-
-def _open_in_browser(result: PresignedUrl) -> None:
-    """Open the URL; the browser's own chatter (Chrome writes to stdout) goes to /dev/null,
-    so stdout carries the URL alone."""
-    import os
-    import webbrowser
-
-    saved = None
-    if sys.stdout is not None:
-        saved = os.dup(1)
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 1)
-        os.close(devnull)
-    try:
-        opened = webbrowser.open(result.url)
-    finally:
-        if saved is not None:
-            os.dup2(saved, 1)
-            os.close(saved)
-    if not opened and sys.stderr is not None:
-        sys.stderr.write(f"{PROG}: warning: no web browser could be opened\n")
-
-
-def _write_result(result: PresignedUrl, *, as_json: bool) -> str | None:
-    """Print the result on stdout; say what went wrong if it cannot be written."""
-    out = sys.stdout
-    if out is None:
-        return "stdout is closed"
-    if as_json:
-        duration = result.session_duration
-        document = {
-            "url": result.url,
-            **result._identifiers(),  # pyright: ignore[reportPrivateUsage]
-            "issued_at": result.issued_at.isoformat(),
-            "expires_at": result.expires_at.isoformat(),
-            "session_duration_seconds": None if duration is None else int(duration.total_seconds()),
-        }
-        text = json.dumps(document) + "\n"
-    else:
-        text = result.url + "\n"
-    try:
-        out.write(text)
-        out.flush()
-    except (OSError, ValueError) as exc:
-        # The reader went away (``| head``), the disk is full, fd 1 was closed. Point stdout
-        # at /dev/null so that Python's own flush at exit has nothing left to complain about.
-        import os
-
-        with contextlib.suppress(OSError, ValueError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
-        if isinstance(exc, BrokenPipeError):
-            return "the reader closed the pipe"
-        return exc.strerror or str(exc) if isinstance(exc, OSError) else str(exc)
-    return None
 
 
 def _exit_code(exc: PresignError) -> ExitCode:

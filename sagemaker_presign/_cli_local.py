@@ -22,17 +22,22 @@ def local_sagemaker(args: argparse.Namespace) -> Generator[LocalSageMaker, None,
     region = args.region or "us-east-1"
     with LocalSageMaker(region_name=region, transition_polls=3) as sagemaker:
         start = getattr(args, "start", False)
-        if args.door == "notebook":
+        if args.door == "list" or (args.door == "notebook" and args.name is None):
+            _assorted(sagemaker)
+        elif args.door == "notebook":
             sagemaker.add_notebook_instance(args.name, status="Stopped" if start else "InService")
         elif args.door == "studio":
-            domain = sagemaker.add_domain(args.domain).domain_id
-            profile = args.user_profile
+            is_id = args.domain.startswith("d-")
+            domain = sagemaker.add_domain(
+                args.domain if is_id else None, name="studio" if is_id else args.domain
+            ).domain_id
+            profile = args.user_profile or "default-user"
             waiting = getattr(args, "wait", False)
             sagemaker.add_user_profile(
                 domain, profile, status="Pending" if waiting else "InService"
             ).upcoming = ["Pending", "Pending", "InService"]
             if args.space:
-                sagemaker.add_space(domain, args.space, owner=profile)
+                sagemaker.add_space(domain, "team-space" if args.space == "?" else args.space)
         elif args.door == "mlflow":
             status = "Stopped" if start else "Started"
             sagemaker.add_mlflow_tracking_server(args.name, status=status)
@@ -41,3 +46,21 @@ def local_sagemaker(args: argparse.Namespace) -> Generator[LocalSageMaker, None,
         else:
             sagemaker.add_partner_app(arn=args.arn)
         yield sagemaker
+
+
+def _assorted(sagemaker: LocalSageMaker) -> None:
+    """A few resources in assorted states, for ``list --local`` and picking."""
+    for name, status in (
+        ("analysis", "InService"),
+        ("training-prep", "Stopped"),
+        ("gpu-box", "Pending"),
+        ("old-experiment", "Failed"),
+    ):
+        sagemaker.add_notebook_instance(name, status=status)
+    domain = sagemaker.add_domain(name="research").domain_id
+    sagemaker.add_user_profile(domain, "alice")
+    sagemaker.add_user_profile(domain, "bob", status="Pending")
+    sagemaker.add_space(domain, "team-space")
+    sagemaker.add_space(domain, "alice-scratch", owner="alice").app_type = "CodeEditor"
+    sagemaker.add_mlflow_tracking_server("experiments")
+    sagemaker.add_mlflow_tracking_server("archive", status="Stopped")

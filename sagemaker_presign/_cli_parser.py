@@ -10,6 +10,10 @@ from collections.abc import Sequence
 
 PROG = "sagemaker-presign"
 DOORS = ("notebook", "studio", "mlflow", "mlflow-app", "partner-app")
+#: The words that choose a subcommand: the doors, and ``list``.
+COMMANDS = (*DOORS, "list")
+#: ``--space`` given without a value: pick one from the list.
+PICK = "?"
 #: --app choices -> SageMaker's app types for the Studio landing URI.
 STUDIO_APPS = {
     "jupyterlab": "JupyterLab",
@@ -53,8 +57,9 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
-def _common(parser: argparse.ArgumentParser, *, waits: str | None) -> None:
-    """The flags every door takes; *waits* names what --wait waits for (None: no waiting)."""
+def _common(parser: argparse.ArgumentParser, *, waits: str | None, presigns: bool = True) -> None:
+    """The flags every subcommand takes; *waits* names what --wait waits for (None: no
+    waiting); *presigns* adds those about a URL (--duration, --open, --copy, --quiet)."""
     parser.add_argument(
         "--version", action=_VersionAction, nargs=0, help="print the version and exit"
     )
@@ -66,12 +71,6 @@ def _common(parser: argparse.ArgumentParser, *, waits: str | None) -> None:
         help="log what happens on stderr, secrets redacted: -v this package, -vv botocore too",
     )
     parser.add_argument(
-        "--duration",
-        type=parse_duration,
-        metavar="D",
-        help="session length once opened, 30m to 12h: 3600, 90m, 2h (default: 12h)",
-    )
-    parser.add_argument(
         "--region", help="AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's)"
     )
     parser.add_argument(
@@ -81,8 +80,21 @@ def _common(parser: argparse.ArgumentParser, *, waits: str | None) -> None:
     parser.add_argument(
         "--json",
         action="store_true",
-        help="print one JSON object: url, the door's identifiers, issued_at, expires_at, "
-        "session_duration_seconds",
+        help="print JSON: url, the door's identifiers, issued_at, expires_at, "
+        "session_duration_seconds (list: one object per line)",
+    )
+    parser.add_argument(
+        "--local",
+        action="store_true",
+        help="run offline against a LocalSageMaker on 127.0.0.1 holding what is named (a demo)",
+    )
+    if not presigns:
+        return
+    parser.add_argument(
+        "--duration",
+        type=parse_duration,
+        metavar="D",
+        help="session length once opened, 30m to 12h: 3600, 90m, 2h (default: 12h)",
     )
     if waits is not None:
         parser.add_argument(
@@ -104,15 +116,16 @@ def _common(parser: argparse.ArgumentParser, *, waits: str | None) -> None:
         "--open", action="store_true", help="open the URL in the default web browser"
     )
     parser.add_argument(
+        "--copy",
+        action="store_true",
+        help="copy the URL to the clipboard (pbcopy, wl-copy, xclip, xsel or clip.exe; "
+        "the URL goes on the tool's stdin, never on a command line)",
+    )
+    parser.add_argument(
         "-q",
         "--quiet",
         action="store_true",
         help="print neither the URL nor progress (errors still go to stderr)",
-    )
-    parser.add_argument(
-        "--local",
-        action="store_true",
-        help="run offline against a LocalSageMaker on 127.0.0.1 holding what is named (a demo)",
     )
 
 
@@ -144,7 +157,12 @@ def build_parser() -> argparse.ArgumentParser:
     notebook = doors.add_parser(
         "notebook", help="a notebook instance's Jupyter (the default)", epilog=_EXIT_CODES
     )
-    notebook.add_argument("name", metavar="NAME", nargs="?", help="the notebook instance's name")
+    notebook.add_argument(
+        "name",
+        metavar="NAME",
+        nargs="?",
+        help="the notebook instance's name (left out on a terminal: pick one from a list)",
+    )
     notebook.add_argument(
         "--path",
         metavar="PATH",
@@ -158,9 +176,21 @@ def build_parser() -> argparse.ArgumentParser:
     studio = doors.add_parser(
         "studio", help="SageMaker Studio, as a user profile", epilog=_EXIT_CODES
     )
-    studio.add_argument("--domain", required=True, metavar="D", help="the domain ID (d-...)")
-    studio.add_argument("--user-profile", required=True, metavar="U", help="the user profile")
-    studio.add_argument("--space", metavar="S", help="open this space")
+    studio.add_argument(
+        "--domain", required=True, metavar="D", help="the domain's ID (d-...) or its name"
+    )
+    studio.add_argument(
+        "--user-profile",
+        metavar="U",
+        help="the user profile (left out: the domain's only one, or pick one on a terminal)",
+    )
+    studio.add_argument(
+        "--space",
+        metavar="S",
+        nargs="?",
+        const=PICK,
+        help="open this space (--space alone: pick one of the profile's on a terminal)",
+    )
     landing = studio.add_mutually_exclusive_group()
     landing.add_argument(
         "--app", choices=sorted(STUDIO_APPS), help="land in this app (with --path inside it)"
@@ -187,6 +217,23 @@ def build_parser() -> argparse.ArgumentParser:
         app.add_argument("arn", metavar="ARN", help=f"{what}'s ARN")
         _expires_in(app)
         _common(app, waits=None)
+
+    listing = doors.add_parser(
+        "list",
+        help="what there is to open: notebook instances, Studio, MLflow tracking servers",
+        epilog=_EXIT_CODES,
+    )
+    listing.add_argument(
+        "what",
+        nargs="?",
+        default="notebook",
+        choices=("notebook", "studio", "mlflow"),
+        help="notebook instances (the default), Studio domains, profiles and spaces, or MLflow "
+        "tracking servers",
+    )
+    listing.add_argument("--status", help="only those in this status (InService, Stopped...)")
+    listing.add_argument("--name-contains", metavar="TEXT", help="only names holding TEXT")
+    _common(listing, waits=None, presigns=False)
     return parser
 
 
@@ -206,6 +253,8 @@ VALUE_FLAGS = frozenset(
         "--space",
         "--app",
         "--landing-uri",
+        "--status",
+        "--name-contains",
     }
 )
 
@@ -230,6 +279,6 @@ def normalize(argv: Sequence[str]) -> list[str]:
         else:
             index = position
             break
-    if index is not None and words[index] in DOORS:
+    if index is not None and words[index] in COMMANDS:
         return [words[index], *words[:index], *words[index + 1 :]]
     return ["notebook", *words]

@@ -1,0 +1,194 @@
+"""``sagemaker-presign list`` and the picker: what there is to open, as a table, JSON lines,
+or a numbered list to choose from on a terminal (standard library only: ``input()``)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from ._exceptions import InvalidParameterError, ResourceNotFoundError
+
+if TYPE_CHECKING:
+    from ._client import PresignClient
+
+Row = dict[str, Any]
+
+
+def interactive() -> bool:
+    """A person is there to answer: stdin and stderr (where the list goes) are terminals."""
+    return bool(
+        sys.stdin is not None
+        and sys.stderr is not None
+        and sys.stdin.isatty()
+        and sys.stderr.isatty()
+    )
+
+
+def pick(what: str, choices: Sequence[tuple[str, str]], hint: str) -> str:
+    """The one of *choices* (value, description) a person picks; the only one without asking.
+
+    Raises:
+        ResourceNotFoundError: there is nothing to pick.
+        InvalidParameterError: several, and no terminal to ask on (*hint* says what to pass).
+    """
+    if not choices:
+        raise ResourceNotFoundError(f"there is no {what} to open here")
+    if len(choices) == 1:
+        return choices[0][0]
+    if not interactive():
+        raise InvalidParameterError(
+            f"{len(choices)} {what}s to choose from and no terminal to ask on: {hint}"
+        )
+    for number, (_, description) in enumerate(choices, 1):
+        sys.stderr.write(f"{number:>3}) {description}\n")
+    while True:
+        sys.stderr.write(f"Which {what}? [1-{len(choices)}] ")
+        sys.stderr.flush()
+        answer = input().strip()
+        if answer.isdigit() and 1 <= int(answer) <= len(choices):
+            return choices[int(answer) - 1][0]
+        sys.stderr.write(f"  type a number from 1 to {len(choices)}\n")
+
+
+def age(when: datetime | None, now: datetime | None = None) -> str:
+    """``3d``, ``5h``, ``12m``, ``40s``: how long ago, for a table."""
+    if when is None:
+        return "-"
+    seconds = int(((now or datetime.now(timezone.utc)) - when).total_seconds())
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size}{unit}"
+    return f"{max(seconds, 0)}s"
+
+
+def rows_for(
+    client: PresignClient, what: str, status: str | None, contains: str | None
+) -> list[Row]:
+    """The rows of ``list WHAT``, each a dict of plain values (JSON-ready)."""
+    rows: list[Row] = []
+    if what == "notebook":
+        for nb in client.list_notebook_instances(name_contains=contains, status=status):
+            rows.append(
+                {
+                    "kind": "notebook-instance",
+                    "name": nb.name,
+                    "status": str(nb.status),
+                    "type": nb.instance_type,
+                    "created": nb.creation_time,
+                }
+            )
+    elif what == "mlflow":
+        for server in client.list_mlflow_tracking_servers(status=status):
+            rows.append(
+                {
+                    "kind": "mlflow-tracking-server",
+                    "name": server.name,
+                    "status": str(server.status),
+                    "type": f"MLflow {server.mlflow_version}" if server.mlflow_version else None,
+                    "created": server.creation_time,
+                }
+            )
+    else:
+        for domain in client.list_domains():
+            rows.append(
+                {
+                    "kind": "domain",
+                    "name": domain.name,
+                    "domain_id": domain.domain_id,
+                    "status": str(domain.status),
+                    "type": domain.domain_id,
+                    "created": domain.creation_time,
+                }
+            )
+            for profile in client.list_user_profiles(domain.domain_id):
+                rows.append(
+                    {
+                        "kind": "user-profile",
+                        "name": profile.name,
+                        "domain_id": domain.domain_id,
+                        "status": str(profile.status),
+                        "type": None,
+                        "created": profile.creation_time,
+                    }
+                )
+            for space in client.list_spaces(domain.domain_id):
+                rows.append(
+                    {
+                        "kind": "space",
+                        "name": space.name,
+                        "domain_id": domain.domain_id,
+                        "owner": space.owner,
+                        "status": str(space.status),
+                        "type": space.app_type,
+                        "created": space.creation_time,
+                    }
+                )
+        if status is not None:
+            rows = [row for row in rows if row["status"] == status]
+    if contains is not None:
+        rows = [row for row in rows if contains in row["name"]]
+    return rows
+
+
+def print_rows(rows: Iterable[Row], *, as_json: bool) -> None:
+    """One JSON object per line, or a table (name, status, type, age)."""
+    out = sys.stdout
+    if out is None:
+        return
+    rows = list(rows)
+    if as_json:
+        for row in rows:
+            created = row.get("created")
+            document = {**row, "created": created.isoformat() if created else None}
+            out.write(json.dumps(document) + "\n")
+        out.flush()
+        return
+    table = [("NAME", "STATUS", "TYPE", "AGE")]
+    for row in rows:
+        indent = {"user-profile": "  ", "space": "    "}.get(row["kind"], "")
+        table.append((indent + row["name"], row["status"], row["type"] or "-", age(row["created"])))
+    widths = [max(len(line[column]) for line in table) for column in range(3)]
+    for line in table:
+        out.write(
+            "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=False)) + "  "
+        )
+        out.write(line[3] + "\n")
+    if not rows:
+        out.write("(nothing here)\n")
+    out.flush()
+
+
+def pick_notebook(client: PresignClient) -> str:
+    instances = list(client.list_notebook_instances())
+    return pick(
+        "notebook instance",
+        [(nb.name, f"{nb.name}  ({nb.status}, {nb.instance_type or '-'})") for nb in instances],
+        "pass the notebook instance's name: sagemaker-presign NAME",
+    )
+
+
+def pick_profile(client: PresignClient, domain_id: str) -> str:
+    profiles = list(client.list_user_profiles(domain_id))
+    return pick(
+        "user profile",
+        [(p.name, f"{p.name}  ({p.status})") for p in profiles],
+        "pass --user-profile",
+    )
+
+
+def pick_space(client: PresignClient, domain_id: str, profile: str) -> str:
+    spaces = [s for s in client.list_spaces(domain_id) if s.owner in (None, profile)]
+    return pick(
+        "space",
+        [
+            (
+                s.name,
+                f"{s.name}  ({s.app_type or '-'}, {'shared' if s.owner is None else 'private'})",
+            )
+            for s in spaces
+        ],
+        "pass --space NAME",
+    )
