@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from sagemaker_presign import UnsupportedOperationError
 from sagemaker_presign.testing import DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY, LocalSageMaker
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,7 +84,13 @@ def test_examples_run(page: Path, aws_pointing_at_local: LocalSageMaker) -> None
     namespace: dict[str, object] = {"__name__": f"docs_{page.stem}"}
     for number, source in enumerate(examples(page), 1):
         code = compile(source, f"{page.name}, example {number}", "exec")
-        exec(code, namespace)
+        try:
+            exec(code, namespace)
+        except UnsupportedOperationError as exc:
+            # The lowest botocore we allow predates some doors: the page says so, and so must
+            # the package, without sending anything.
+            assert "nothing was sent" in str(exc)
+            pytest.skip(f"example {number} needs a newer botocore: {exc}")
     for name, value in list(namespace.items()):
         if name.startswith("test_") and callable(value):
             with LocalSageMaker() as local, local.client() as client:
