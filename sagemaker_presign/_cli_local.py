@@ -31,13 +31,19 @@ def local_sagemaker(args: argparse.Namespace) -> Generator[LocalSageMaker, None,
             domain = sagemaker.add_domain(
                 args.domain if is_id else None, name="studio" if is_id else args.domain
             ).domain_id
-            profile = args.user_profile or "default-user"
-            waiting = getattr(args, "wait", False)
-            sagemaker.add_user_profile(
-                domain, profile, status="Pending" if waiting else "InService"
-            ).upcoming = ["Pending", "Pending", "InService"]
-            if args.space:
-                sagemaker.add_space(domain, "team-space" if args.space == "?" else args.space)
+            # Left out, the profile (or a --space alone) is picked: give a choice.
+            profiles = [args.user_profile] if args.user_profile else ["alice", "bob"]
+            for profile in profiles:
+                sagemaker.add_user_profile(
+                    domain,
+                    profile,
+                    status="Pending" if getattr(args, "wait", False) else "InService",
+                ).upcoming = ["Pending", "Pending", "InService"]
+            if args.space == "?":
+                sagemaker.add_space(domain, "team-space")
+                sagemaker.add_space(domain, "scratch", owner=profiles[0]).app_type = "CodeEditor"
+            elif args.space:
+                sagemaker.add_space(domain, args.space)
         elif args.door == "mlflow":
             status = "Stopped" if start else "Started"
             sagemaker.add_mlflow_tracking_server(args.name, status=status)
