@@ -43,7 +43,7 @@ def aws_pointing_at_local(
         for name in NOTEBOOKS:
             sagemaker.add_notebook_instance(name)
         # What the Studio, MLflow and partner app pages name.
-        sagemaker.add_domain(STUDIO_DOMAIN)
+        sagemaker.add_domain(STUDIO_DOMAIN, name="research")
         for profile in ("alice", "new-hire"):
             sagemaker.add_user_profile(STUDIO_DOMAIN, profile)
         sagemaker.add_space(STUDIO_DOMAIN, "team-space", owner="alice")

@@ -26,6 +26,7 @@ from sagemaker_presign import (
     NotebookInstanceFailedError,
     NotebookInstanceNotInServiceError,
     NotebookInstanceStatus,
+    NotebookInstanceSummary,
     PresignClient,
     PresignedDomainUrl,
     PresignedMlflowAppUrl,
@@ -147,6 +148,17 @@ def every_door(client: PresignClient, arn: str) -> None:
         assert_type(error.failure_reason, str | None)
 
 
+def discovery(client: PresignClient) -> None:
+    for nb in client.list_notebook_instances(status="InService"):
+        assert_type(nb, NotebookInstanceSummary)
+        assert_type(nb.status, NotebookInstanceStatus)
+    for space in client.list_spaces(client.resolve_domain_id("research")):
+        assert_type(space.owner, str | None)
+    assert_type(next(client.list_domains()).domain_id, str)
+    assert_type(next(client.list_user_profiles()).status, StudioStatus)
+    assert_type(next(client.list_mlflow_tracking_servers()).name, str)
+
+
 async def asynchronous(raw: SageMakerClient) -> None:
     client = AsyncPresignClient(raw)
     assert_type(await client.create_presigned_url("nb"), PresignedNotebookUrl)
@@ -158,6 +170,7 @@ async def asynchronous(raw: SageMakerClient) -> None:
         await client.wait_until_mlflow_tracking_server_ready("t"), MlflowTrackingServerStatus
     )
     assert_type(await client.create_partner_app_presigned_url("a"), PresignedPartnerAppUrl)
+    assert_type(await client.list_notebook_instances(), list[NotebookInstanceSummary])
 
 
 def testing_helpers() -> None:
