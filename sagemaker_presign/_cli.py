@@ -113,6 +113,10 @@ def _main(argv: Sequence[str] | None) -> int:
     _log_to_stderr(args.verbose)
     if args.door == "list":
         return _list(args)
+    if args.door == "serve":
+        from ._cli_serve import run_server
+
+        return run_server(parser, args, _client_for)
     progress = None
     if not (args.json or args.quiet) and sys.stderr is not None:
         progress = Progress(sys.stderr, _target(args), tty=sys.stderr.isatty())

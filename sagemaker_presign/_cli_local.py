@@ -22,7 +22,7 @@ def local_sagemaker(args: argparse.Namespace) -> Generator[LocalSageMaker, None,
     region = args.region or "us-east-1"
     with LocalSageMaker(region_name=region, transition_polls=3) as sagemaker:
         start = getattr(args, "start", False)
-        if args.door == "list" or (args.door == "notebook" and args.name is None):
+        if args.door in ("list", "serve") or (args.door == "notebook" and args.name is None):
             _assorted(sagemaker)
         elif args.door == "notebook":
             sagemaker.add_notebook_instance(args.name, status="Stopped" if start else "InService")

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 PROG = "sagemaker-presign"
 DOORS = ("notebook", "studio", "mlflow", "mlflow-app", "partner-app")
 #: The words that choose a subcommand: the doors, and ``list``.
-COMMANDS = (*DOORS, "list")
+COMMANDS = (*DOORS, "list", "serve")
 #: ``--space`` given without a value: pick one from the list.
 PICK = "?"
 #: --app choices -> SageMaker's app types for the Studio landing URI.
@@ -234,6 +234,35 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--status", help="only those in this status (InService, Stopped...)")
     listing.add_argument("--name-contains", metavar="TEXT", help="only names holding TEXT")
     _common(listing, waits=None, presigns=False)
+
+    serve = doors.add_parser(
+        "serve",
+        help="a web app that mints a fresh URL per click (for portals and wikis)",
+        description="Serve /notebook/NAME, /studio/DOMAIN/PROFILE[/SPACE] and /mlflow/NAME: "
+        "each click is checked, gets a fresh presigned URL and a 303 redirect. Run it behind an "
+        "authenticating proxy that sets --trust-header: the header is only trustworthy when "
+        "nothing but that proxy can reach this server.",
+        epilog=_EXIT_CODES,
+    )
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to bind (default: 127.0.0.1; anything else must sit behind the proxy)",
+    )
+    serve.add_argument("--port", type=int, default=8080, help="port to bind (default: 8080)")
+    serve.add_argument(
+        "--trust-header",
+        metavar="NAME",
+        help="the header your authenticating proxy sets to the user (X-Forwarded-User...); "
+        "required: without it the server refuses to start",
+    )
+    serve.add_argument(
+        "--allow",
+        action="append",
+        metavar="USER",
+        help="let in only these users (repeatable; default: anyone the proxy authenticated)",
+    )
+    _common(serve, waits=None, presigns=False)
     return parser
 
 
@@ -255,6 +284,10 @@ VALUE_FLAGS = frozenset(
         "--landing-uri",
         "--status",
         "--name-contains",
+        "--host",
+        "--port",
+        "--trust-header",
+        "--allow",
     }
 )
 
