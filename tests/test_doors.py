@@ -550,7 +550,7 @@ def test_studio_subcommand_lands_in_an_app() -> None:
 @pytest.mark.parametrize(
     ("args", "code", "fragment"),
     [
-        (["studio", "--domain", "studio", "--user-profile", "u"], ExitCode.USAGE, "domain ID"),
+        (["studio", "--domain", "d-BAD_ID", "--user-profile", "u"], ExitCode.USAGE, "domain ID"),
         (
             ["studio", "--domain", "d-a", "--user-profile", "u", "--path", "x"],
             ExitCode.USAGE,
