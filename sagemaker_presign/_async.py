@@ -1,8 +1,10 @@
 """AsyncPresignClient: PresignClient for asyncio code, without a new dependency.
 
-Each boto3 call runs in a worker thread (``asyncio.to_thread``), so the event loop never blocks
-on the network; waiting sleeps with ``asyncio.sleep``, so a wait can be cancelled at once. The
-decisions and the loop of the wait are the synchronous client's (``wait_steps``), not a copy.
+Each boto3 call runs in a worker thread of the client's own bounded executor, so the event loop
+never blocks on the network, and a burst of calls neither starves the application's default
+executor nor overflows the connection pool. Waiting sleeps with ``asyncio.sleep``, so a wait
+can be cancelled at once. The decisions and the loop of the wait are the synchronous client's
+(``wait_steps``), not a copy.
 """
 
 from __future__ import annotations
@@ -11,14 +13,17 @@ import asyncio
 import functools
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._client import PresignClient
 from ._lifecycle import in_daemon_thread, run_async
 from ._mlflow import check_server_name
 from ._studio import studio_names
 from ._validation import validate_notebook_instance_name
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -46,7 +51,10 @@ class AsyncPresignClient:
     """The asyncio twin of `PresignClient`: same arguments, same methods, awaitable.
 
     Build it exactly as a PresignClient (a ready boto3 client, or the arguments to build one);
-    building happens in the constructor, before any loop is needed.
+    building happens in the constructor, before any loop is needed. Its calls run on an
+    executor of its own, not asyncio's default one shared with the rest of the application:
+    *max_workers* threads (default: the client's connection pool size, 64 for clients the
+    package builds), so that no worker waits for a connection and none is discarded.
     """
 
     def __init__(
@@ -58,6 +66,7 @@ class AsyncPresignClient:
         profile_name: str | None = None,
         endpoint_url: str | None = None,
         config: Config | None = None,
+        max_workers: int | None = None,
     ) -> None:
         self._sync = PresignClient(
             sagemaker_client,
@@ -67,13 +76,26 @@ class AsyncPresignClient:
             endpoint_url=endpoint_url,
             config=config,
         )
+        self._executor = _executor_for(self._sync, max_workers)
 
     @classmethod
-    def from_sync(cls, client: PresignClient) -> AsyncPresignClient:
+    def from_sync(
+        cls, client: PresignClient, *, max_workers: int | None = None
+    ) -> AsyncPresignClient:
         """Share an existing PresignClient (and its connections) with asyncio code."""
         instance = cls.__new__(cls)
         instance._sync = client
+        instance._executor = _executor_for(client, max_workers)
         return instance
+
+    @property
+    def max_workers(self) -> int:
+        """How many calls run at once, each in a worker thread of this client's own."""
+        return self._executor._max_workers
+
+    async def _run(self, call: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, functools.partial(call, *args, **kwargs))
 
     @property
     def sync_client(self) -> PresignClient:
@@ -91,7 +113,7 @@ class AsyncPresignClient:
     ) -> PresignedNotebookUrl:
         """Like `PresignClient.create_presigned_url`; ``issued_at`` is still read just
         before the request is sent, in the worker thread."""
-        return await asyncio.to_thread(
+        return await self._run(
             self._sync.create_presigned_url,
             notebook_instance_name,
             session_duration=session_duration,
@@ -100,7 +122,7 @@ class AsyncPresignClient:
 
     async def get_status(self, notebook_instance_name: str) -> NotebookInstanceStatus:
         """Like `PresignClient.get_status`."""
-        return await asyncio.to_thread(self._sync.get_status, notebook_instance_name)
+        return await self._run(self._sync.get_status, notebook_instance_name)
 
     async def wait_until_in_service(
         self,
@@ -145,7 +167,7 @@ class AsyncPresignClient:
         expires_in: int | timedelta | None = None,
     ) -> PresignedDomainUrl:
         """Like `PresignClient.create_presigned_domain_url`."""
-        return await asyncio.to_thread(
+        return await self._run(
             self._sync.create_presigned_domain_url,
             domain_id,
             user_profile_name,
@@ -193,7 +215,7 @@ class AsyncPresignClient:
         expires_in: int | timedelta | None = None,
     ) -> PresignedMlflowTrackingServerUrl:
         """Like `PresignClient.create_presigned_mlflow_tracking_server_url`."""
-        return await asyncio.to_thread(
+        return await self._run(
             self._sync.create_presigned_mlflow_tracking_server_url,
             tracking_server_name,
             session_duration=session_duration,
@@ -204,9 +226,7 @@ class AsyncPresignClient:
         self, tracking_server_name: str
     ) -> MlflowTrackingServerStatus:
         """Like `PresignClient.get_mlflow_tracking_server_status`."""
-        return await asyncio.to_thread(
-            self._sync.get_mlflow_tracking_server_status, tracking_server_name
-        )
+        return await self._run(self._sync.get_mlflow_tracking_server_status, tracking_server_name)
 
     async def wait_until_mlflow_tracking_server_ready(
         self,
@@ -244,7 +264,7 @@ class AsyncPresignClient:
         expires_in: int | timedelta | None = None,
     ) -> PresignedMlflowAppUrl:
         """Like `PresignClient.create_presigned_mlflow_app_url`."""
-        return await asyncio.to_thread(
+        return await self._run(
             self._sync.create_presigned_mlflow_app_url,
             arn,
             session_duration=session_duration,
@@ -257,7 +277,7 @@ class AsyncPresignClient:
         self, *, name_contains: str | None = None, status: str | None = None
     ) -> list[NotebookInstanceSummary]:
         """Like `PresignClient.list_notebook_instances`, every page read, as a list."""
-        return await asyncio.to_thread(
+        return await self._run(
             lambda: list(
                 self._sync.list_notebook_instances(name_contains=name_contains, status=status)
             )
@@ -265,27 +285,25 @@ class AsyncPresignClient:
 
     async def list_domains(self) -> list[DomainSummary]:
         """Like `PresignClient.list_domains`, as a list."""
-        return await asyncio.to_thread(lambda: list(self._sync.list_domains()))
+        return await self._run(lambda: list(self._sync.list_domains()))
 
     async def list_user_profiles(self, domain_id: str | None = None) -> list[UserProfileSummary]:
         """Like `PresignClient.list_user_profiles`, as a list."""
-        return await asyncio.to_thread(lambda: list(self._sync.list_user_profiles(domain_id)))
+        return await self._run(lambda: list(self._sync.list_user_profiles(domain_id)))
 
     async def list_spaces(self, domain_id: str | None = None) -> list[SpaceSummary]:
         """Like `PresignClient.list_spaces`, as a list."""
-        return await asyncio.to_thread(lambda: list(self._sync.list_spaces(domain_id)))
+        return await self._run(lambda: list(self._sync.list_spaces(domain_id)))
 
     async def list_mlflow_tracking_servers(
         self, *, status: str | None = None
     ) -> list[MlflowTrackingServerSummary]:
         """Like `PresignClient.list_mlflow_tracking_servers`, as a list."""
-        return await asyncio.to_thread(
-            lambda: list(self._sync.list_mlflow_tracking_servers(status=status))
-        )
+        return await self._run(lambda: list(self._sync.list_mlflow_tracking_servers(status=status)))
 
     async def resolve_domain_id(self, name_or_id: str) -> str:
         """Like `PresignClient.resolve_domain_id`."""
-        return await asyncio.to_thread(self._sync.resolve_domain_id, name_or_id)
+        return await self._run(self._sync.resolve_domain_id, name_or_id)
 
     # --- partner apps ---
 
@@ -297,7 +315,7 @@ class AsyncPresignClient:
         expires_in: int | timedelta | None = None,
     ) -> PresignedPartnerAppUrl:
         """Like `PresignClient.create_partner_app_presigned_url`."""
-        return await asyncio.to_thread(
+        return await self._run(
             self._sync.create_partner_app_presigned_url,
             arn,
             session_duration=session_duration,
@@ -305,8 +323,9 @@ class AsyncPresignClient:
         )
 
     async def close(self) -> None:
-        """Like `PresignClient.close`."""
-        await asyncio.to_thread(self._sync.close)
+        """Like `PresignClient.close`; also lets this client's worker threads go."""
+        await self._run(self._sync.close)
+        self._executor.shutdown(wait=False)
 
     async def __aenter__(self) -> Self:
         return self
@@ -321,6 +340,15 @@ class AsyncPresignClient:
 
     def __repr__(self) -> str:
         return f"Async{self._sync!r}"
+
+
+def _executor_for(client: PresignClient, max_workers: int | None) -> ThreadPoolExecutor:
+    if max_workers is None:
+        config = getattr(getattr(client._client, "meta", None), "config", None)  # pyright: ignore[reportPrivateUsage]
+        max_workers = getattr(config, "max_pool_connections", None) or 10
+    if isinstance(max_workers, bool) or not isinstance(max_workers, int) or max_workers < 1:
+        raise TypeError(f"max_workers must be a positive int, not {max_workers!r}")
+    return ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="sagemaker-presign")
 
 
 def _threaded(

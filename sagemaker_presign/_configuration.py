@@ -13,8 +13,8 @@ import os
 import re
 import threading
 import warnings
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 from ._exceptions import ConfigurationError, InsecureEndpointWarning, translate
@@ -114,16 +114,36 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _user_agent_config(config: Config | None) -> Config:
-    """Return *config* with ``sagemaker-presign/<version>`` added to the user agent."""
+#: The connection pool of clients the package builds, unless your Config sets one: sized for a
+#: PresignClient shared by many threads (and AsyncPresignClient's workers), so that none of
+#: them has its connection discarded (a new TLS handshake each) when the pool is full.
+POOL_SIZE = 64
+
+
+def _client_config(config: Config | None) -> Config:
+    """*config* with ``sagemaker-presign/<version>`` added to the user agent, and the pool
+    sized for concurrent use where the caller did not size it."""
     from botocore.config import Config
 
     from ._version import version
 
     ours = f"sagemaker-presign/{version()}"
     extra = getattr(config, "user_agent_extra", None)
-    tagged = Config(user_agent_extra=f"{extra} {ours}" if extra else ours)
+    options: dict[str, Any] = {"user_agent_extra": f"{extra} {ours}" if extra else ours}
+    if config is None or "max_pool_connections" not in _user_set(config):
+        options["max_pool_connections"] = POOL_SIZE
+    tagged = Config(**options)
     return tagged if config is None else config.merge(tagged)
+
+
+def _user_set(config: Config) -> Mapping[str, object]:
+    """The options the caller gave *config* (botocore keeps them; an unknown shape: assume a
+    pool size other than botocore's default of 10 was chosen)."""
+    given = getattr(config, "_user_provided_options", None)
+    if isinstance(given, Mapping):
+        return cast("Mapping[str, object]", given)
+    size = getattr(config, "max_pool_connections", 10)
+    return {"max_pool_connections": size} if size != 10 else {}
 
 
 def resolve_region(explicit: str | None, configured: object) -> str | None:
@@ -196,7 +216,7 @@ def build_client(
                     "sagemaker",
                     region_name=resolve_region(explicit, session.region_name),
                     endpoint_url=endpoint_url,
-                    config=_user_agent_config(config),
+                    config=_client_config(config),
                 )
             )
         # Our own session: botocore's directly (importing boto3 would only add start-up
@@ -211,7 +231,7 @@ def build_client(
             "sagemaker",
             region_name=resolve_region(region_name, own.get_config_variable("region")),
             endpoint_url=endpoint_url,
-            config=_user_agent_config(config),
+            config=_client_config(config),
         )
         plain_loader = own.get_component("data_loader")
         trimmed_loader = use_trimmed_data(own)
