@@ -33,17 +33,19 @@ def pool_size(client: PresignClient) -> int:
 
 @pytest.mark.usefixtures("signed")
 def test_clients_we_build_size_their_pool_unless_told(sagemaker: LocalSageMaker) -> None:
-    built = PresignClient(region_name="us-east-1", endpoint_url=sagemaker.endpoint_url)
-    assert pool_size(built) == POOL_SIZE
-    assert pool_size(sagemaker.client()) == POOL_SIZE, "built from the caller's session too"
-    told = PresignClient(
+    with PresignClient(region_name="us-east-1", endpoint_url=sagemaker.endpoint_url) as built:
+        assert pool_size(built) == POOL_SIZE
+    with sagemaker.client() as from_session:
+        assert pool_size(from_session) == POOL_SIZE, "built from the caller's session too"
+    with PresignClient(
         region_name="us-east-1",
         endpoint_url=sagemaker.endpoint_url,
         config=Config(max_pool_connections=5),
-    )
-    assert pool_size(told) == 5
+    ) as told:
+        assert pool_size(told) == 5
     raw = sagemaker.boto3_client()
     assert pool_size(PresignClient(raw)) == 10, "a client you pass is used as it is"
+    raw.close()
 
 
 def hammer(client: PresignClient, threads: int, calls: int) -> None:
@@ -70,11 +72,14 @@ def test_sixty_four_threads_discard_no_connection(
     caplog.set_level(logging.WARNING, logger="urllib3.connectionpool")
     # Each request takes 50 ms, so the 64 threads' requests overlap.
     sagemaker.delay_next(0.05, times=64 * 3)
-    hammer(sagemaker.client(), threads=64, calls=3)
+    with sagemaker.client() as ours:
+        hammer(ours, threads=64, calls=3)
     assert [r for r in caplog.records if POOL_FULL in r.getMessage()] == []
     # The same load through botocore's default pool of 10 does discard: the check can fail.
     sagemaker.delay_next(0.05, times=64 * 3)
-    hammer(PresignClient(sagemaker.boto3_client()), threads=64, calls=3)
+    raw = sagemaker.boto3_client()
+    hammer(PresignClient(raw), threads=64, calls=3)
+    raw.close()
     assert [r for r in caplog.records if POOL_FULL in r.getMessage()]
 
 
@@ -82,7 +87,8 @@ def test_sixty_four_threads_discard_no_connection(
 async def test_the_async_client_has_a_bounded_executor_of_its_own(
     sagemaker: LocalSageMaker,
 ) -> None:
-    aclient = AsyncPresignClient.from_sync(sagemaker.client(), max_workers=4)
+    sync = sagemaker.client()
+    aclient = AsyncPresignClient.from_sync(sync, max_workers=4)
     assert aclient.max_workers == 4
     sagemaker.delay_next(0.02, times=40)
     results = await asyncio.gather(*(aclient.create_presigned_url(NOTEBOOK) for _ in range(40)))
@@ -90,7 +96,9 @@ async def test_the_async_client_has_a_bounded_executor_of_its_own(
     assert len(aclient._executor._threads) <= 4  # pyright: ignore[reportPrivateUsage]
     loop = asyncio.get_running_loop()
     assert getattr(loop, "_default_executor", None) is None, "asyncio's own is left alone"
-    assert AsyncPresignClient.from_sync(sagemaker.client()).max_workers == POOL_SIZE
+    other = AsyncPresignClient.from_sync(sync)
+    assert other.max_workers == POOL_SIZE
+    await other.close()
     await aclient.close()
 
 
@@ -102,6 +110,7 @@ async def test_a_burst_of_tasks_discards_no_connection(
     aclient = AsyncPresignClient.from_sync(sagemaker.client())
     sagemaker.delay_next(0.05, times=200)
     await asyncio.gather(*(aclient.create_presigned_url(NOTEBOOK) for _ in range(200)))
+    await aclient.close()
     assert [r for r in caplog.records if POOL_FULL in r.getMessage()] == []
 
 
