@@ -18,7 +18,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._client import PresignClient
-from ._lifecycle import in_daemon_thread, run_async
+from ._lifecycle import WaitPlan, in_daemon_thread, run_async
 from ._mlflow import check_server_name
 from ._studio import studio_names
 from ._validation import validate_notebook_instance_name
@@ -102,6 +102,27 @@ class AsyncPresignClient:
         """The PresignClient doing the work in worker threads."""
         return self._sync
 
+    async def _wait(  # noqa: PLR0917 - the public waits' own arguments, passed on
+        self,
+        plan: WaitPlan,
+        start: object,
+        timeout: object,
+        poll_interval: object,
+        on_status: object,
+        sleep: Callable[[float], Awaitable[object]],
+        clock: Callable[[], float],
+    ) -> Any:
+        """The one wait loop, on the event loop; each request in a daemon thread."""
+        waiter = self._sync._plan_waiter(  # pyright: ignore[reportPrivateUsage]
+            plan,
+            start=start,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            on_status=on_status,
+            now=clock(),
+        )
+        return await run_async(waiter, _threaded(plan.requests), sleep, clock)
+
     # --- notebook instances ---
 
     async def create_presigned_url(
@@ -141,17 +162,10 @@ class AsyncPresignClient:
         thread), and so does the timeout, within the same bound as the synchronous wait.
         """
         name = validate_notebook_instance_name(notebook_instance_name)
-        sync = self._sync
-        waiter = sync._notebook_waiter(  # pyright: ignore[reportPrivateUsage]
-            name,
-            start=start,
-            timeout=timeout,
-            poll_interval=poll_interval,
-            on_status=on_status,
-            now=clock(),
+        plan = self._sync._notebook_plan(name)  # pyright: ignore[reportPrivateUsage]
+        status: NotebookInstanceStatus = await self._wait(
+            plan, start, timeout, poll_interval, on_status, sleep, clock
         )
-        requests = sync._notebook_requests(name)  # pyright: ignore[reportPrivateUsage]
-        status: NotebookInstanceStatus = await run_async(waiter, _threaded(requests), sleep, clock)
         return status
 
     # --- Studio ---
@@ -191,18 +205,10 @@ class AsyncPresignClient:
     ) -> StudioStatus:
         """Like `PresignClient.wait_until_studio_ready`, sleeping with ``asyncio.sleep``."""
         domain, profile, space = studio_names(domain_id, user_profile_name, space_name)
-        sync = self._sync
-        waiter = sync._studio_waiter(  # pyright: ignore[reportPrivateUsage]
-            domain,
-            profile,
-            space,
-            timeout=timeout,
-            poll_interval=poll_interval,
-            on_status=on_status,
-            now=clock(),
+        plan = self._sync._studio_plan(domain, profile, space)  # pyright: ignore[reportPrivateUsage]
+        status: StudioStatus = await self._wait(
+            plan, False, timeout, poll_interval, on_status, sleep, clock
         )
-        requests = sync._studio_requests(domain, profile, space)  # pyright: ignore[reportPrivateUsage]
-        status: StudioStatus = await run_async(waiter, _threaded(requests), sleep, clock)
         return status
 
     # --- MLflow ---
@@ -241,18 +247,9 @@ class AsyncPresignClient:
     ) -> MlflowTrackingServerStatus:
         """Like `PresignClient.wait_until_mlflow_tracking_server_ready`, on the event loop."""
         name = check_server_name(tracking_server_name)
-        sync = self._sync
-        waiter = sync._mlflow_waiter(  # pyright: ignore[reportPrivateUsage]
-            name,
-            start=start,
-            timeout=timeout,
-            poll_interval=poll_interval,
-            on_status=on_status,
-            now=clock(),
-        )
-        requests = sync._mlflow_requests(name)  # pyright: ignore[reportPrivateUsage]
-        status: MlflowTrackingServerStatus = await run_async(
-            waiter, _threaded(requests), sleep, clock
+        plan = self._sync._mlflow_plan(name)  # pyright: ignore[reportPrivateUsage]
+        status: MlflowTrackingServerStatus = await self._wait(
+            plan, start, timeout, poll_interval, on_status, sleep, clock
         )
         return status
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._configuration import BuiltClient, build_client, check_ready_client
 from ._exceptions import UnsupportedOperationError, is_translatable, translate
-from ._lifecycle import DEFAULT_POLL_INTERVAL, Lifecycle, Waiter
+from ._lifecycle import DEFAULT_POLL_INTERVAL, Waiter, WaitPlan, run_sync
 from ._log_redaction import redacting
 from ._redact import redact_url
 from ._responses import presigned_url
@@ -184,28 +184,49 @@ class ClientCore:
 
         return self._presign(call, make)
 
-    def _waiter(
+    def _plan_waiter(
         self,
-        subject: str,
-        lifecycle: Lifecycle,
+        plan: WaitPlan,
         *,
         start: object,
         timeout: object,
         poll_interval: object,
         on_status: object,
         now: float,
-        notebook_instance_name: str | None = None,
     ) -> Waiter:
+        """The Waiter for *plan*, every argument checked (the poll interval defaulted)."""
         return Waiter(
-            subject,
-            lifecycle,
+            plan.subject,
+            plan.lifecycle,
             start=start,
             timeout=timeout,
             poll_interval=self._default_poll_interval if poll_interval is None else poll_interval,
             on_status=on_status,
             now=now,
-            notebook_instance_name=notebook_instance_name,
+            notebook_instance_name=plan.notebook_instance_name,
         )
+
+    def _wait(
+        self,
+        plan: WaitPlan,
+        *,
+        start: object,
+        timeout: object,
+        poll_interval: object,
+        on_status: object,
+        sleep: Callable[[float], object],
+        clock: Callable[[], float],
+    ) -> Any:
+        """Run the wait loop for *plan* in this thread."""
+        waiter = self._plan_waiter(
+            plan,
+            start=start,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            on_status=on_status,
+            now=clock(),
+        )
+        return run_sync(waiter, plan.requests, sleep, clock)
 
     def close(self) -> None:
         """Close the connections of clients this instance built (a passed one is left open)."""

@@ -104,6 +104,17 @@ class Lifecycle:
     ready_word: str = "InService"
 
 
+@dataclass(frozen=True)
+class WaitPlan:
+    """What one wait is about: its subject, its lifecycle and the requests it sends."""
+
+    subject: str
+    lifecycle: Lifecycle
+    #: ``"describe"`` (returns (status, reason)) and, where a start exists, ``"start"``.
+    requests: Mapping[str, Callable[[], Any]]
+    notebook_instance_name: str | None = None
+
+
 class Waiter:
     """The wait's state: when it ends, what was seen, whether a start was sent."""
 

@@ -8,12 +8,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from ._constants import DEFAULT_EXPIRES_IN
 from ._core import ClientCore, PresignCall
 from ._exceptions import ConflictingStatusError, ResourceFailedError, ResourceNotInServiceError
-from ._lifecycle import Lifecycle, run_sync
+from ._lifecycle import Lifecycle, WaitPlan
 from ._responses import described_status
 from ._result import PresignedArnUrl, PresignedUrl
 from ._status import MlflowTrackingServerStatus
@@ -145,7 +144,7 @@ class MlflowDoor(ClientCore):
     ) -> MlflowTrackingServerStatus:
         """Return the tracking server's status (DescribeMlflowTrackingServer)."""
         name = check_server_name(tracking_server_name)
-        status: MlflowTrackingServerStatus = self._mlflow_requests(name)["describe"]()[0]
+        status: MlflowTrackingServerStatus = self._mlflow_plan(name).requests["describe"]()[0]
         return status
 
     def wait_until_mlflow_tracking_server_ready(
@@ -167,40 +166,19 @@ class MlflowDoor(ClientCore):
         errors as `wait_until_in_service` (default timeout 30 minutes: a start takes long).
         """
         name = check_server_name(tracking_server_name)
-        waiter = self._mlflow_waiter(
-            name,
+        status: MlflowTrackingServerStatus = self._wait(
+            self._mlflow_plan(name),
             start=start,
             timeout=timeout,
             poll_interval=poll_interval,
             on_status=on_status,
-            now=clock(),
-        )
-        status: MlflowTrackingServerStatus = run_sync(
-            waiter, self._mlflow_requests(name), sleep, clock
+            sleep=sleep,
+            clock=clock,
         )
         return status
 
-    def _mlflow_waiter(
-        self,
-        name: str,
-        *,
-        start: object,
-        timeout: object,
-        poll_interval: object,
-        on_status: object,
-        now: float,
-    ) -> Any:
-        return self._waiter(
-            f"MLflow tracking server {name!r}",
-            MLFLOW_LIFECYCLE,
-            start=start,
-            timeout=timeout,
-            poll_interval=poll_interval,
-            on_status=on_status,
-            now=now,
-        )
-
-    def _mlflow_requests(self, name: str) -> dict[str, Callable[[], Any]]:
+    def _mlflow_plan(self, name: str) -> WaitPlan:
+        """What waiting for a tracking server is: its lifecycle and requests."""
         subject = f"MLflow tracking server {name!r}"
         params = {"TrackingServerName": name}
 
@@ -228,4 +206,4 @@ class MlflowDoor(ClientCore):
             with contextlib.suppress(ConflictingStatusError):
                 self._call("start_mlflow_tracking_server", params, subject=subject)
 
-        return {"describe": describe, "start": start}
+        return WaitPlan(subject, MLFLOW_LIFECYCLE, {"describe": describe, "start": start})

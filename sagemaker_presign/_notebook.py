@@ -18,7 +18,7 @@ from ._exceptions import (
     NotebookInstanceFailedError,
     NotebookInstanceNotInServiceError,
 )
-from ._lifecycle import Lifecycle, run_sync
+from ._lifecycle import Lifecycle, WaitPlan
 from ._responses import described_status
 from ._result import PresignedUrl
 from ._status import NotebookInstanceStatus
@@ -189,46 +189,28 @@ class NotebookDoor(ClientCore):
             WaitTimeoutError: not InService within *timeout*.
         """
         name = validate_notebook_instance_name(notebook_instance_name)
-        waiter = self._notebook_waiter(
-            name,
+        status: NotebookInstanceStatus = self._wait(
+            self._notebook_plan(name),
             start=start,
             timeout=timeout,
             poll_interval=poll_interval,
             on_status=on_status,
-            now=clock(),
-        )
-        status: NotebookInstanceStatus = run_sync(
-            waiter, self._notebook_requests(name), sleep, clock
+            sleep=sleep,
+            clock=clock,
         )
         return status
 
-    def _notebook_waiter(
-        self,
-        name: str,
-        *,
-        start: object,
-        timeout: object,
-        poll_interval: object,
-        on_status: object,
-        now: float,
-    ) -> Any:
-        return self._waiter(
+    def _notebook_plan(self, name: str) -> WaitPlan:
+        """What waiting for a notebook instance is: its lifecycle and requests."""
+        return WaitPlan(
             f"notebook instance {name!r}",
             NOTEBOOK_LIFECYCLE,
-            start=start,
-            timeout=timeout,
-            poll_interval=poll_interval,
-            on_status=on_status,
-            now=now,
+            {
+                "describe": lambda: self._describe_notebook(name),
+                "start": lambda: self._start_notebook(name),
+            },
             notebook_instance_name=name,
         )
-
-    def _notebook_requests(self, name: str) -> dict[str, Callable[[], Any]]:
-        """The requests a wait sends, by the names `wait_steps` uses."""
-        return {
-            "describe": lambda: self._describe_notebook(name),
-            "start": lambda: self._start_notebook(name),
-        }
 
     def _describe_notebook(self, name: str) -> tuple[NotebookInstanceStatus, str | None]:
         subject = f"notebook instance {name!r}"

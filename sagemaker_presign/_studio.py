@@ -12,7 +12,7 @@ from typing import Any
 from ._constants import DEFAULT_EXPIRES_IN
 from ._core import ClientCore, Clock, PresignCall
 from ._exceptions import InvalidLandingError, ResourceFailedError, ResourceNotInServiceError
-from ._lifecycle import Lifecycle, run_sync
+from ._lifecycle import Lifecycle, WaitPlan
 from ._responses import described_status
 from ._result import PresignedUrl
 from ._status import StudioStatus
@@ -221,44 +221,18 @@ class StudioDoor(ClientCore):
         Deleting. The timeout covers the profile and the space together.
         """
         domain, profile, space = studio_names(domain_id, user_profile_name, space_name)
-        waiter = self._studio_waiter(
-            domain,
-            profile,
-            space,
-            timeout=timeout,
-            poll_interval=poll_interval,
-            on_status=on_status,
-            now=clock(),
-        )
-        status: StudioStatus = run_sync(
-            waiter, self._studio_requests(domain, profile, space), sleep, clock
-        )
-        return status
-
-    def _studio_waiter(
-        self,
-        domain: str,
-        profile: str,
-        space: str | None,
-        *,
-        timeout: object,
-        poll_interval: object,
-        on_status: object,
-        now: float,
-    ) -> Any:
-        return self._waiter(
-            studio_subject(domain, profile, space),
-            STUDIO_LIFECYCLE,
+        status: StudioStatus = self._wait(
+            self._studio_plan(domain, profile, space),
             start=False,
             timeout=timeout,
             poll_interval=poll_interval,
             on_status=on_status,
-            now=now,
+            sleep=sleep,
+            clock=clock,
         )
+        return status
 
-    def _studio_requests(
-        self, domain: str, profile: str, space: str | None
-    ) -> dict[str, Callable[[], Any]]:
+    def _studio_plan(self, domain: str, profile: str, space: str | None) -> WaitPlan:
         """A wait's one request: DescribeUserProfile, then, once the profile is InService,
         DescribeSpace (with *space*): the status reported is the first not yet InService."""
 
@@ -290,7 +264,9 @@ class StudioDoor(ClientCore):
                 f"Studio space {space!r} (domain {domain!r})",
             )
 
-        return {"describe": describe}
+        return WaitPlan(
+            studio_subject(domain, profile, space), STUDIO_LIFECYCLE, {"describe": describe}
+        )
 
 
 def studio_names(

@@ -208,9 +208,9 @@ class _App:
             ready = server in ("Started", "Created", "Updated", "MaintenanceComplete")
             return str(server), ready, server == "Stopped", str(server).endswith("Failed")
         assert target.domain_id is not None
-        describe = self.client._studio_requests(  # pyright: ignore[reportPrivateUsage]
+        describe = self.client._studio_plan(  # pyright: ignore[reportPrivateUsage]
             target.domain_id, target.name, target.space_name
-        )["describe"]
+        ).requests["describe"]
         state = str(describe()[0])
         return state, state == "InService", False, state.endswith("Failed")
 
@@ -254,7 +254,7 @@ class _App:
         if target.kind == "notebook":
             self.client._start_notebook(target.name)  # pyright: ignore[reportPrivateUsage]
         else:
-            self.client._mlflow_requests(target.name)["start"]()  # pyright: ignore[reportPrivateUsage]
+            self.client._mlflow_plan(target.name).requests["start"]()  # pyright: ignore[reportPrivateUsage]
         location = _self_url(environ, path)
         return 303, [("Location", location), ("Content-Length", "0")], b"", "started"
 
