@@ -30,6 +30,19 @@ from sagemaker_presign.testing import LocalSageMaker
 from .test_doors import has
 
 
+def space_details_report(member: str) -> bool:
+    """Whether the installed botocore's ListSpaces answer has *member* (1.31 has neither the
+    owner nor the app type: the parser drops what its model does not know)."""
+    from botocore.loaders import create_loader
+
+    shapes = create_loader().load_service_model("sagemaker", "service-2")["shapes"]
+    return member in shapes["SpaceDetails"]["members"]
+
+
+OWNERS = space_details_report("OwnershipSettingsSummary")
+APP_TYPES = space_details_report("SpaceSettingsSummary")
+
+
 def operations(sagemaker: LocalSageMaker) -> list[str]:
     return [request.operation for request in sagemaker.requests]
 
@@ -80,8 +93,8 @@ def test_studio_listings(sagemaker: LocalSageMaker, client: PresignClient) -> No
     assert next(iter(client.list_user_profiles(other))).status is StudioStatus.PENDING
     assert len(list(client.list_user_profiles())) == 104
     spaces = {s.name: s for s in client.list_spaces(domain)}
-    assert spaces["private"].owner == "user-001"
-    assert spaces["private"].app_type == "CodeEditor"
+    assert spaces["private"].owner == ("user-001" if OWNERS else None)
+    assert spaces["private"].app_type == ("CodeEditor" if APP_TYPES else None)
     assert spaces["shared"].owner is None
     assert list(client.list_spaces(other)) == []
 
@@ -178,7 +191,8 @@ def test_list_studio_as_json_lines() -> None:
         "space",
     ]
     private = next(row for row in rows if row["name"] == "alice-scratch")
-    assert (private["owner"], private["type"]) == ("alice", "CodeEditor")
+    assert private["owner"] == ("alice" if OWNERS else None)
+    assert private["type"] == ("CodeEditor" if APP_TYPES else None)
 
 
 @pytest.mark.parametrize(
