@@ -93,6 +93,7 @@ class ClientCore:
         meta = getattr(self._client, "meta", None)
         region = getattr(meta, "region_name", None)
         self._region: str | None = region if isinstance(region, str) else None
+        self._supported: set[tuple[str, ...]] = set()
 
     @property
     def sagemaker_client(self) -> SageMakerClient:
@@ -132,6 +133,9 @@ class ClientCore:
 
     def _check_supported(self, call: PresignCall) -> None:
         """UnsupportedOperationError, before anything is sent, for a botocore too old."""
+        key = (call.operation, *call.params)
+        if key in self._supported:  # the warm path: checked once per operation and fields
+            return
         model = getattr(getattr(self._client, "meta", None), "service_model", None)
         if model is None:  # not a botocore client: let it try
             return
@@ -142,6 +146,7 @@ class ClientCore:
             if name not in members:
                 since = call.parameters_since.get(name)
                 raise UnsupportedOperationError(_too_old(f"{call.operation}'s {name}", since))
+        self._supported.add(key)
 
     def _presign(self, call: PresignCall, make: Callable[[str, Clock], R]) -> R:
         """Check, send one presign request, check its answer, build the door's result."""
