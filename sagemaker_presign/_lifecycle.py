@@ -9,14 +9,13 @@ servers and Studio user profiles, synchronous and asyncio, share every decision 
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import math
 import threading
 from collections.abc import Awaitable, Callable, Generator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._exceptions import (
     InvalidParameterError,
@@ -24,6 +23,9 @@ from ._exceptions import (
     ResourceNotInServiceError,
     WaitTimeoutError,
 )
+
+if TYPE_CHECKING:
+    import asyncio  # imported where used: the synchronous paths (and the CLI) never need it
 
 T = TypeVar("T")
 
@@ -289,6 +291,8 @@ def _within(call: Callable[[], T], seconds: float) -> T:
 
 async def in_daemon_thread(call: Callable[[], T]) -> T:
     """Await *call* run in a daemon thread (see `_in_daemon_thread`)."""
+    import asyncio
+
     loop = asyncio.get_running_loop()
     future: asyncio.Future[T] = loop.create_future()
 
@@ -314,6 +318,8 @@ async def run_async(
     clock: Callable[[], float],
 ) -> Any:
     """Carry out `wait_steps` on the event loop; cancelling the task ends the wait at once."""
+    import asyncio
+
     steps = wait_steps(waiter, clock)
     answer: Any = None
     try:
