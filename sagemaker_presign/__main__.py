@@ -1,5 +1,5 @@
 """``python -m sagemaker_presign``: the same as the ``sagemaker-presign`` command."""
 
-from ._cli import main
+from ._cli_entry import run
 
-raise SystemExit(main())
+run()

@@ -221,11 +221,10 @@ def build_client(
             )
         # Our own session: botocore's directly (importing boto3 would only add start-up
         # time), with the trimmed SageMaker data when it can be had.
-        import botocore.session
-
+        from ._deferred_docs import import_botocore_session
         from ._model_cache import use_trimmed_data
 
-        own = botocore.session.Session(profile=profile_name)
+        own = import_botocore_session().Session(profile=profile_name)
         create = functools.partial(
             own.create_client,
             "sagemaker",

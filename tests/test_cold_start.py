@@ -1,0 +1,279 @@
+"""The cold-start shortcuts, as structural facts (never timings): the console script runs with
+the cyclic GC off and leaves with ``os._exit`` after flushing, keeping every exit status; clients
+we build import botocore without ``botocore.docs`` and fall back to the plain import whenever
+botocore is not shaped as expected."""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from importlib.machinery import ModuleSpec
+from pathlib import Path
+
+import pytest
+
+from sagemaker_presign import _cli_entry, _deferred_docs
+from sagemaker_presign._cli import ExitCode
+from sagemaker_presign.testing import DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY, LocalSageMaker
+
+from .support import NOTEBOOK
+
+SIGNED = {
+    "AWS_ACCESS_KEY_ID": DUMMY_ACCESS_KEY_ID,
+    "AWS_SECRET_ACCESS_KEY": DUMMY_SECRET_ACCESS_KEY,
+    "AWS_MAX_ATTEMPTS": "1",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}
+
+
+def python(code: str, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **SIGNED, **env},
+        check=False,
+    )
+
+
+# -- the console script's entry: GC off, flush, os._exit with the right status ----------------
+
+
+class Exited(Exception):
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@pytest.fixture
+def no_exit(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fake_exit(code: int) -> None:
+        raise Exited(code)
+
+    monkeypatch.setattr(os, "_exit", fake_exit)
+    monkeypatch.setitem(_cli_entry.gc_state, "paused", False)
+
+
+def run_entry(monkeypatch: pytest.MonkeyPatch, command: Callable[[], int]) -> int:
+    """The status `run` leaves with when the command is *command* (os._exit faked)."""
+    monkeypatch.setattr(_cli_entry, "_main", command)
+    try:
+        with pytest.raises(Exited) as exited:
+            _cli_entry.run()
+    finally:
+        gc.enable()
+    return exited.value.code
+
+
+def test_the_entry_runs_the_command_with_the_gc_off_and_exits_with_its_status(
+    monkeypatch: pytest.MonkeyPatch, no_exit: None
+) -> None:
+    seen: list[bool] = []
+
+    def command() -> int:
+        seen.append(gc.isenabled())
+        return ExitCode.NOT_FOUND
+
+    assert run_entry(monkeypatch, command) == ExitCode.NOT_FOUND
+    assert seen == [False]
+
+
+@pytest.mark.parametrize(
+    "case", [(SystemExit(2), 2, ""), (SystemExit(None), 0, ""), (SystemExit("bye"), 1, "bye\n")]
+)
+def test_system_exit_becomes_the_status_the_interpreter_would_give(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    no_exit: None,
+    case: tuple[SystemExit, int, str],
+) -> None:
+    raised, status, stderr = case
+
+    def command() -> int:
+        raise raised
+
+    assert run_entry(monkeypatch, command) == status
+    assert capsys.readouterr().err == stderr
+
+
+def test_resume_gc_only_undoes_what_run_did(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(_cli_entry.gc_state, "paused", False)
+    gc.disable()
+    try:
+        _cli_entry.resume_gc()  # main() called from an application: its GC is its own business
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_the_console_script_points_at_the_entry() -> None:
+    from importlib.metadata import entry_points
+
+    [script] = [
+        ep for ep in entry_points(group="console_scripts") if ep.name == "sagemaker-presign"
+    ]
+    assert script.value == "sagemaker_presign._cli_entry:run"
+
+
+def entry(*args: str) -> subprocess.CompletedProcess[str]:
+    # Buffered stdout, as a pipe gets it by default: only a flush before os._exit gets it out.
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}
+    return subprocess.run(
+        [sys.executable, "-m", "sagemaker_presign", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**env, **SIGNED},
+        check=False,
+    )
+
+
+def test_every_status_survives_os_exit(sagemaker: LocalSageMaker) -> None:
+    endpoint = ("--endpoint-url", sagemaker.endpoint_url)
+    ok = entry(NOTEBOOK, *endpoint)
+    assert (ok.returncode, ok.stdout) == (
+        0,
+        sagemaker.notebook_instance(NOTEBOOK).issued_urls[-1] + "\n",
+    )
+    assert entry("no-such-notebook", *endpoint).returncode == ExitCode.NOT_FOUND
+    usage = entry("bad_name!", *endpoint)
+    assert usage.returncode == ExitCode.USAGE
+    assert "Traceback" not in usage.stderr
+    help_text = entry("--help")
+    assert help_text.returncode == 0
+    assert help_text.stdout.startswith("usage: sagemaker-presign")
+    assert "partner-app" in help_text.stdout  # the whole text, flushed before os._exit
+
+
+def test_buffered_output_is_flushed_before_the_process_ends(sagemaker: LocalSageMaker) -> None:
+    names = [f"nb-{index:04d}" for index in range(400)]
+    for name in names:
+        sagemaker.add_notebook_instance(name)
+    proc = entry("list", "notebook", "--json", "--endpoint-url", sagemaker.endpoint_url)
+    assert proc.returncode == 0, proc.stderr
+    assert len(proc.stdout) > 8192  # more than one buffer's worth: only a flush gets it all out
+    listed = {json.loads(line)["name"] for line in proc.stdout.splitlines()}
+    assert set(names) <= listed
+
+
+def test_a_reader_gone_away_is_one_line_and_a_failure_status(sagemaker: LocalSageMaker) -> None:
+    for index in range(400):
+        sagemaker.add_notebook_instance(f"nb-{index:04d}")
+    command = (
+        f"{sys.executable} -m sagemaker_presign list notebook --json "
+        f"--endpoint-url {sagemaker.endpoint_url} | head -c 10 >/dev/null; "
+        'echo "status=${PIPESTATUS[0]}" >&2'
+    )
+    proc = subprocess.run(
+        ["bash", "-c", command],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **SIGNED},
+        check=False,
+    )
+    assert "Traceback" not in proc.stderr
+    assert "Exception ignored" not in proc.stderr
+    assert proc.stderr.strip().endswith(f"status={ExitCode.FAILURE.value}")
+
+
+# -- botocore without botocore.docs -------------------------------------------------------------
+
+CLIENT_AND_DOCS = """
+    import sys
+    from sagemaker_presign import PresignClient
+
+    client = PresignClient(endpoint_url=sys.argv[1])
+    url = client.create_presigned_url(sys.argv[2]).url
+    loaded = sorted(name for name in sys.modules if name.startswith(("botocore.docs", "html.")))
+    ours = str(client.sagemaker_client.create_presigned_notebook_instance_url.__doc__)
+    import boto3
+    theirs = boto3.client("sagemaker", endpoint_url=sys.argv[1])
+    import botocore.docs, botocore.docs.docstring, botocore.docs.utils
+    print(repr({
+        "url": url.startswith("https://"),
+        "loaded_at_first": loaded,
+        "same_docstring": ours == str(theirs.create_presigned_notebook_instance_url.__doc__),
+        "docstring_length": len(ours),
+        "real_package": botocore.docs.__file__ is not None,
+        "real_docstring_module": botocore.docs.docstring.__file__ is not None,
+    }))
+"""
+
+
+def check_client_and_docs(
+    sagemaker: LocalSageMaker, prelude: str = "", **env: str
+) -> dict[str, object]:
+    proc = python(
+        textwrap.dedent(prelude) + textwrap.dedent(CLIENT_AND_DOCS),
+        sagemaker.endpoint_url,
+        NOTEBOOK,
+        **env,
+    )
+    assert proc.returncode == 0, proc.stderr
+    facts: dict[str, object] = eval(proc.stdout)  # a dict literal we printed ourselves
+    assert facts["url"] is True
+    assert facts["same_docstring"] is True
+    assert isinstance(facts["docstring_length"], int)
+    assert facts["docstring_length"] > 100
+    assert facts["real_package"] is True
+    assert facts["real_docstring_module"] is True
+    return facts
+
+
+def test_clients_we_build_leave_botocore_docs_unimported(sagemaker: LocalSageMaker) -> None:
+    facts = check_client_and_docs(sagemaker)
+    assert facts["loaded_at_first"] == []
+
+
+def test_the_plain_import_when_turned_off(sagemaker: LocalSageMaker) -> None:
+    facts = check_client_and_docs(sagemaker, SAGEMAKER_PRESIGN_NO_DEFERRED_DOCS="1")
+    assert "botocore.docs.docstring" in facts["loaded_at_first"]  # type: ignore[operator]
+
+
+def test_the_plain_import_when_botocore_refuses_the_stand_in(sagemaker: LocalSageMaker) -> None:
+    # A botocore that imports a name the stand-in cannot give: the import fails half-way, the
+    # stand-ins go, and botocore's own import follows; the client is none the worse.
+    prelude = """
+        from sagemaker_presign import _deferred_docs
+        def refuse(name):
+            raise AttributeError(name)
+        _deferred_docs._deferred_class = refuse
+    """
+    facts = check_client_and_docs(sagemaker, prelude)
+    assert "botocore.docs.docstring" in facts["loaded_at_first"]  # type: ignore[operator]
+
+
+def test_no_deferring_when_another_thread_runs(sagemaker: LocalSageMaker) -> None:
+    prelude = """
+        import threading
+        threading.Thread(target=threading.Event().wait, daemon=True).start()
+    """
+    facts = check_client_and_docs(sagemaker, prelude)
+    assert "botocore.docs.docstring" in facts["loaded_at_first"]  # type: ignore[operator]
+
+
+def test_no_deferring_when_the_docs_folder_is_laid_out_otherwise(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    for name in list(sys.modules):
+        if name.startswith("botocore"):
+            monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setattr("threading.active_count", lambda: 1)
+    spec = ModuleSpec("botocore.docs", None, is_package=True)
+    spec.submodule_search_locations = [str(tmp_path)]
+
+    def find_spec(name: str) -> ModuleSpec:
+        return spec
+
+    monkeypatch.setattr("importlib.util.find_spec", find_spec)
+    assert not _deferred_docs.can_defer()
+    for module in ("__init__", "docstring", "utils"):
+        (tmp_path / f"{module}.py").write_text("")
+    assert _deferred_docs.can_defer()
