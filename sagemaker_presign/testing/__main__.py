@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import signal
+import ssl
 import sys
 import threading
 from collections.abc import Sequence
@@ -45,9 +46,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="S",
         help="seconds an in-between status lasts, instead of a count of describes",
     )
+    parser.add_argument(
+        "--latency",
+        type=float,
+        default=0.0,
+        metavar="S",
+        help="seconds to wait before every answer, like a round trip to a region (default 0)",
+    )
+    parser.add_argument(
+        "--tls-cert",
+        metavar="PEM",
+        help="serve HTTPS with this certificate chain (clients trust its CA via AWS_CA_BUNDLE)",
+    )
+    parser.add_argument("--tls-key", metavar="PEM", help="the private key of --tls-cert")
     args = parser.parse_args(argv)
-    if args.transition_polls < 0 or (args.transition_seconds or 0) < 0:
-        parser.error("--transition-polls and --transition-seconds cannot be negative")
+    if min(args.transition_polls, args.transition_seconds or 0, args.latency) < 0:
+        parser.error("--transition-polls, --transition-seconds and --latency cannot be negative")
+    ssl_context = None
+    if args.tls_cert or args.tls_key:
+        if not args.tls_cert:
+            parser.error("--tls-key goes with --tls-cert")
+        ssl_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        try:
+            ssl_context.load_cert_chain(args.tls_cert, args.tls_key)
+        except (OSError, ssl.SSLError) as exc:
+            parser.error(f"cannot load --tls-cert/--tls-key: {exc}")
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda _signal, _frame: stop.set())
     with LocalSageMaker(
@@ -55,6 +78,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         port=args.port,
         transition_polls=args.transition_polls,
         transition_seconds=args.transition_seconds,
+        ssl_context=ssl_context,
+        latency=args.latency,
     ) as sagemaker:
         for spec in args.notebook:
             name, _, status = spec.partition(":")

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING
 from ._backend import Backend, Fault, RecordedRequest
 from ._doors import App, Domain, MlflowTrackingServer, StudioResource
 from ._notebooks import NotebookInstance
-from ._server import make_server
+from ._server import LocalServer
 
 if TYPE_CHECKING:
+    import ssl
     from types import TracebackType
 
     import boto3
@@ -20,8 +21,6 @@ if TYPE_CHECKING:
 
     from sagemaker_presign._client import PresignClient
     from sagemaker_presign._typing import SageMakerClient
-
-    from ._server import LocalServer
 
 DUMMY_ACCESS_KEY_ID = "AKIDLOCALSAGEMAKER"
 """The dummy credentials LocalSageMaker's clients sign with; it checks that a signature is there,
@@ -53,15 +52,26 @@ class LocalSageMaker:
         port: int = 0,
         transition_polls: int = 2,
         transition_seconds: float | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+        latency: float = 0.0,
     ) -> None:
         """Describe a SageMaker endpoint; ``start()`` or ``with`` brings it up.
 
         A start (Stopped -> Pending -> InService) or a stop (InService -> Stopping -> Stopped)
         reports its in-between status for *transition_polls* DescribeNotebookInstance calls,
         or, when *transition_seconds* is given, for that many seconds.
+
+        With a server-side *ssl_context* (its certificate loaded) it speaks HTTPS, and
+        `endpoint_url` starts with ``https://``; clients must trust the certificate's issuer
+        (``AWS_CA_BUNDLE``). *latency* seconds pass before every answer, like the round trip
+        to a region, for tests of timeouts and concurrency.
         """
+        if latency < 0:
+            raise ValueError("latency cannot be negative")
         self.region_name = region_name
         self._address = (host, port)
+        self._ssl_context = ssl_context
+        self._latency = latency
         self._backend = Backend(
             region_name,
             transition_polls=transition_polls,
@@ -76,7 +86,9 @@ class LocalSageMaker:
         """Bind and start serving in a background thread (``with`` does this for you)."""
         if self._server is not None:
             raise RuntimeError("LocalSageMaker is already running")
-        self._server = make_server(self._backend, *self._address)
+        self._server = LocalServer(
+            self._backend, self._address, ssl_context=self._ssl_context, latency=self._latency
+        )
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.05},
@@ -109,11 +121,13 @@ class LocalSageMaker:
 
     @property
     def endpoint_url(self) -> str:
-        """``http://127.0.0.1:<port>``: pass it as a boto3 client's ``endpoint_url``."""
+        """``http://127.0.0.1:<port>`` (``https://`` with an *ssl_context*): pass it as a boto3
+        client's ``endpoint_url``."""
         if self._server is None:
             raise RuntimeError("LocalSageMaker is not running: use it in a with block or start()")
         host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        scheme = "http" if self._ssl_context is None else "https"
+        return f"{scheme}://{host!s}:{port}"
 
     # --- notebook instances ---
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import socket
+import ssl
 import time
 import uuid
 from datetime import datetime, timezone
@@ -52,7 +53,8 @@ class _Handler(BaseHTTPRequestHandler):
         target = self.headers.get("X-Amz-Target", "")
         operation = target[len(_TARGET_PREFIX) :] if target.startswith(_TARGET_PREFIX) else target
         body = _parse_object(raw)
-        backend = cast("LocalServer", self.server).backend
+        server = cast("LocalServer", self.server)
+        backend = server.backend
         backend.record(
             RecordedRequest(
                 operation=operation,
@@ -62,6 +64,8 @@ class _Handler(BaseHTTPRequestHandler):
                 client_port=self.client_address[1],
             )
         )
+        if server.latency:
+            time.sleep(server.latency)  # the round trip to a real region, for load tests
         fault = backend.take_fault(operation)
         if fault is not None:
             if fault.delay:
@@ -134,10 +138,34 @@ class LocalServer(ThreadingHTTPServer):
     # Bind fresh every time; a stale port from an earlier run must not be reused silently.
     allow_reuse_address = False
 
-    def __init__(self, backend: Backend, host: str, port: int) -> None:
+    def __init__(
+        self,
+        backend: Backend,
+        address: tuple[str, int],
+        *,
+        ssl_context: ssl.SSLContext | None = None,
+        latency: float = 0.0,
+    ) -> None:
         self.backend = backend
-        super().__init__((host, port), _Handler)
+        self.ssl_context = ssl_context
+        self.latency = latency
+        super().__init__(address, _Handler)
 
+    def get_request(self) -> tuple[socket.socket, Any]:
+        connection, address = super().get_request()
+        if self.ssl_context is not None:
+            # The handshake happens in the request's own thread (finish_request), so a slow or
+            # broken client never holds up the accept loop.
+            connection = self.ssl_context.wrap_socket(
+                connection, server_side=True, do_handshake_on_connect=False
+            )
+        return connection, address
 
-def make_server(backend: Backend, host: str, port: int) -> LocalServer:
-    return LocalServer(backend, host, port)
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        if isinstance(request, ssl.SSLSocket):
+            try:
+                request.settimeout(_Handler.timeout)
+                request.do_handshake()
+            except (OSError, ssl.SSLError):
+                return  # a client that does not trust us, or went away: nothing to answer
+        super().finish_request(request, client_address)
