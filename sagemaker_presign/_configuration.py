@@ -221,6 +221,7 @@ def build_client(
             )
         # Our own session: botocore's directly (importing boto3 would only add start-up
         # time), with the trimmed SageMaker data when it can be had.
+        from ._ca_bundle import load_ca_bundle_once
         from ._deferred_docs import import_botocore_session
         from ._model_cache import use_trimmed_data
 
@@ -235,15 +236,18 @@ def build_client(
         plain_loader = own.get_component("data_loader")
         trimmed_loader = use_trimmed_data(own)
         client = create()
+        load_ca_bundle_once(client)
         if trimmed_loader is None:
             return BuiltClient(client)
 
         def full() -> Any:
             own.register_component("data_loader", plain_loader)
             try:
-                return create()
+                built = create()
             finally:
                 own.register_component("data_loader", trimmed_loader)
+            load_ca_bundle_once(built)
+            return built
 
         return BuiltClient(client, full)
     except BotoCoreError as exc:
