@@ -1,33 +1,40 @@
 """Side-by-side benchmark of sagemaker-presign's performance targets.
 
-    python tests/benchmarks/benchmark.py [--runs 7] [--warm-calls 1000] [--peers DIR]
+    python -m tests.benchmarks.benchmark [--runs 7] [--warm-calls 1000] [--peers DIR]
 
 (``bash .ci/dev bench`` runs it in the project's venv.) It sets up the AWS CLI v1 as a peer in a
-throwaway venv, starts a LocalSageMaker in its own process, runs every contender in turn (runs
-interleaved, so drift on a shared machine hits all of them alike), and prints medians, min-max
-and the ratio of each target. Exit status 0 when every target is met.
+throwaway venv, starts LocalSageMakers in processes of their own (plain HTTP; HTTPS with a
+certificate made for the run; HTTP with 50 ms of latency), runs every contender in turn (runs
+interleaved, so drift on a shared machine hits all of them alike), and prints each figure with
+its peer, ratio, target and PASS/MISS. Exit status 0 when every target is met.
 
 The raw boto3 script runs on this venv's interpreter, with the very boto3 and botocore the
 package uses: the fairest peer. The AWS CLI brings its own pinned botocore, as its users get it.
+The in-process workloads (warm, memory, async, threads) are in ``workloads.py``.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
+import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import venv
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from .report import Sample, Target, cold_target, print_report
+
 NAME = "bench-nb"
+LATENCY = 0.05  # seconds the slow endpoint waits before each answer, like a region's round trip
+ASYNC_TASKS = 500
+THREADS = 64
+MEMORY_CALLS = 10_000
 RAW_BOTO3_SCRIPT = """\
 import sys, boto3
 client = boto3.client("sagemaker", endpoint_url=sys.argv[1])
@@ -37,73 +44,24 @@ IMPORT_TIMER = (
     "import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
 )
 
-WARM_SCRIPT = """\
-import sys, time, boto3
-from sagemaker_presign import PresignClient
-url, name, calls, block = sys.argv[1], sys.argv[2], int(sys.argv[3]), 10
-ours = PresignClient(region_name="us-east-1", endpoint_url=url)
-bare = boto3.client("sagemaker", region_name="us-east-1", endpoint_url=url)
-def run_ours():
-    ours.create_presigned_url(name)
-def run_bare():
-    bare.create_presigned_notebook_instance_url(NotebookInstanceName=name)["AuthorizedUrl"]
-for warm_up in (run_ours, run_bare):
-    for _ in range(100):
-        warm_up()
-totals = {"ours": 0.0, "bare": 0.0}
-# Small blocks in ABBA order, so a slow patch of the machine hits both alike.
-for index in range(calls // block):
-    pair = [("ours", run_ours), ("bare", run_bare)]
-    for label, call in (pair if index % 2 == 0 else pair[::-1]):
-        start = time.perf_counter()
-        for _ in range(block):
-            call()
-        totals[label] += time.perf_counter() - start
-print(totals["ours"], totals["bare"])
-"""
-
-
-@dataclass
-class Sample:
-    """One contender's measurements over the runs."""
-
-    seconds: list[float] = field(default_factory=list[float])
-    max_rss_kib: list[int] = field(default_factory=list[int])
-
-    def median(self) -> float:
-        return statistics.median(self.seconds)
-
-    def median_rss(self) -> float:
-        return statistics.median(self.max_rss_kib)
-
-
-@dataclass(frozen=True)
-class Target:
-    label: str
-    ours: str
-    peer: str
-    ratio: float
-    limit: float
-    spread: str
-
-    @property
-    def met(self) -> bool:
-        return self.ratio <= self.limit
-
 
 def run_with_rusage(command: Sequence[str], env: dict[str, str]) -> tuple[float, int, str]:
-    """Run *command*; return wall seconds, its own peak RSS (KiB, from wait4) and its stdout."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=out, stderr=err, env=env)
-        _, status, usage = os.wait4(process.pid, 0)
-        elapsed = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        if process.returncode != 0:
-            raise RuntimeError(f"{command[0]} failed ({process.returncode}): {err.read().decode()}")
-        return elapsed, usage.ru_maxrss, out.read().decode()
+    """Run *command*; return its wall seconds, its own peak RSS (KiB) and its stdout. It is
+    started by launch.py, whose small size is all a child inherits (see there)."""
+    launcher = Path(__file__).with_name("launch.py")
+    with tempfile.TemporaryDirectory() as folder:
+        result = Path(folder) / "result.json"
+        proc = subprocess.run(
+            [sys.executable, "-I", str(launcher), str(result), *command],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        figures = json.loads(result.read_text())
+    if figures["status"] != 0:
+        raise RuntimeError(f"{command[0]} failed ({figures['status']}): {proc.stderr}")
+    return figures["seconds"], figures["max_rss_kib"], proc.stdout
 
 
 def set_up_peers(folder: Path) -> Path:
@@ -119,10 +77,11 @@ def set_up_peers(folder: Path) -> Path:
     return aws
 
 
-def start_server() -> tuple[subprocess.Popen[str], str]:
+def start_server(*options: str) -> tuple[subprocess.Popen[str], str]:
     server = subprocess.Popen(
-        [sys.executable, "-m", "sagemaker_presign.testing", "--notebook", NAME],
+        [sys.executable, "-m", "sagemaker_presign.testing", "--notebook", NAME, *options],
         stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,  # its how-to for humans
         text=True,
     )
     assert server.stdout is not None
@@ -130,7 +89,14 @@ def start_server() -> tuple[subprocess.Popen[str], str]:
 
 
 def isolated_environment(cache: Path) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
+    # No AWS set-up of the developer's; and Python as users run it: bytecode written and read,
+    # stdout buffered (a shell may set PYTHONDONTWRITEBYTECODE or PYTHONUNBUFFERED).
+    unwanted = ("PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED")
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("AWS_") and key not in unwanted
+    }
     env.update(
         AWS_ACCESS_KEY_ID="AKIDBENCHMARK",
         AWS_SECRET_ACCESS_KEY="benchmark",
@@ -143,14 +109,8 @@ def isolated_environment(cache: Path) -> dict[str, str]:
     return env
 
 
-def spread(samples: Sample, scale: float = 1.0, unit: str = "s") -> str:
-    low, high = min(samples.seconds) * scale, max(samples.seconds) * scale
-    return f"{low:.3g}-{high:.3g} {unit}"
-
-
 def measure_cold(
-    commands: dict[str, list[str]],
-    env: dict[str, str],
+    commands: dict[str, tuple[list[str], dict[str, str]]],
     runs: int,
     check: Callable[[str, str], None],
 ) -> dict[str, Sample]:
@@ -160,25 +120,13 @@ def measure_cold(
         if run % 2:
             order.reverse()  # no contender always runs right after the same other one
         for label in order:
-            elapsed, rss, stdout = run_with_rusage(commands[label], env)
+            elapsed, rss, stdout = run_with_rusage(*commands[label])
             check(label, stdout)
             if label.startswith("import"):
                 elapsed = float(stdout)  # the import alone, timed inside the process
             samples[label].seconds.append(elapsed)
             samples[label].max_rss_kib.append(rss)
     return samples
-
-
-def measure_warm(endpoint: str, env: dict[str, str], calls: int) -> tuple[float, float]:
-    """Seconds for *calls* presign calls on a PresignClient and on a bare boto3 client."""
-    out = subprocess.run(
-        [sys.executable, "-c", WARM_SCRIPT, endpoint, NAME, str(calls)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    return float(out[0]), float(out[1])
 
 
 def count_requests() -> tuple[int, int]:
@@ -195,6 +143,55 @@ def count_requests() -> tuple[int, int]:
         return waited, len(sagemaker.requests)
 
 
+def make_tls_material(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 made for this run (server key and chain in one PEM), and a
+    CA bundle of botocore's default certificates plus its issuer: as costly to read as the
+    bundle every HTTPS client reads."""
+    import trustme
+    from botocore.httpsession import where
+
+    authority = trustme.CA()
+    server_pem, bundle = folder / "server.pem", folder / "bundle.pem"
+    authority.issue_cert("127.0.0.1").private_key_and_cert_chain_pem.write_to_path(str(server_pem))
+    bundle.write_bytes(Path(where()).read_bytes() + authority.cert_pem.bytes())
+    return server_pem, bundle
+
+
+def workload(kind: str, endpoint: str, count: int, env: dict[str, str]) -> dict[str, float]:
+    """Run one of workloads.py's measurements in a fresh interpreter; its JSON answer."""
+    script = Path(__file__).with_name("workloads.py")
+    out = subprocess.run(
+        [sys.executable, str(script), kind, endpoint, NAME, str(count)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    answer: dict[str, float] = json.loads(out)
+    return answer
+
+
+def cold_commands(
+    endpoint: str, work: Path, aws: Path, env: dict[str, str], suffix: str = ""
+) -> dict[str, tuple[list[str], dict[str, str]]]:
+    bin_dir = Path(sys.executable).parent
+    raw_script = work / "raw_boto3.py"
+    raw_script.write_text(RAW_BOTO3_SCRIPT)
+    aws_command = [str(aws), "sagemaker", "create-presigned-notebook-instance-url", "--output"]
+    aws_command += ["text", "--notebook-instance-name", NAME]
+    return {
+        f"ours{suffix}": (
+            [str(bin_dir / "sagemaker-presign"), NAME, "--endpoint-url", endpoint],
+            env,
+        ),
+        f"raw boto3{suffix}": ([sys.executable, str(raw_script), endpoint, NAME], env),
+        f"aws cli{suffix}": (
+            [*aws_command, "--endpoint-url", endpoint],
+            env,
+        ),
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Side-by-side benchmark of the targets.")
     parser.add_argument("--runs", type=int, default=7, help="cold runs per contender")
@@ -205,124 +202,152 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     work = Path(tempfile.mkdtemp(prefix="sagemaker-presign-bench-"))
     aws = set_up_peers(args.peers or work / "peers")
-    raw_script = work / "raw_boto3.py"
-    raw_script.write_text(RAW_BOTO3_SCRIPT)
+    # Bytecode for our modules, as a wheel install has (botocore's came with its install).
+    compileall.compile_dir(Path(__file__).parents[2] / "sagemaker_presign", quiet=1)
     env = isolated_environment(work / "cache")
-    server, endpoint = start_server()
+    server_pem, bundle = make_tls_material(work)
+    https_env = {**env, "AWS_CA_BUNDLE": str(bundle)}
+    servers = [
+        start_server(),
+        start_server("--tls-cert", str(server_pem)),
+        start_server("--latency", str(LATENCY)),
+    ]
     try:
-        bin_dir = Path(sys.executable).parent
+        (_, endpoint), (_, tls_endpoint), (_, slow_endpoint) = servers
         commands = {
-            "ours": [str(bin_dir / "sagemaker-presign"), NAME, "--endpoint-url", endpoint],
-            "raw boto3": [sys.executable, str(raw_script), endpoint, NAME],
-            "aws cli": [
-                str(aws),
-                "sagemaker",
-                "create-presigned-notebook-instance-url",
-                "--notebook-instance-name",
-                NAME,
-                "--endpoint-url",
-                endpoint,
-                "--output",
-                "text",
-            ],
-            "import ours": [sys.executable, "-c", IMPORT_TIMER.format(module="sagemaker_presign")],
-            "import boto3": [sys.executable, "-c", IMPORT_TIMER.format(module="boto3")],
+            **cold_commands(endpoint, work, aws, env),
+            **cold_commands(tls_endpoint, work, aws, https_env, " https"),
+            "import ours": (
+                [sys.executable, "-c", IMPORT_TIMER.format(module="sagemaker_presign")],
+                env,
+            ),
+            "import boto3": ([sys.executable, "-c", IMPORT_TIMER.format(module="boto3")], env),
         }
 
         def check(label: str, stdout: str) -> None:
             if not label.startswith("import") and not stdout.startswith("https://"):
                 raise RuntimeError(f"{label} printed no URL: {stdout!r}")
 
-        first_run, _, _ = run_with_rusage(commands["ours"], env)  # fills the model cache
-        cold = measure_cold(commands, env, args.runs, check)
-        warm = [measure_warm(endpoint, env, args.warm_calls) for _ in range(args.warm_rounds)]
+        first_run, _, _ = run_with_rusage(*commands["ours"])  # fills the model cache
+        cold = measure_cold(commands, args.runs, check)
+        warm = [workload("warm", endpoint, args.warm_calls, env) for _ in range(args.warm_rounds)]
+        memory = workload("memory", endpoint, MEMORY_CALLS, env)
+        concurrent = workload("async", slow_endpoint, ASYNC_TASKS, env)
+        threads = workload("threads", slow_endpoint, THREADS, env)
     finally:
-        server.terminate()
-        server.wait()
+        for server, _ in servers:
+            server.terminate()
+            server.wait()
     waited, presigned = count_requests()
-
-    ours, raw, cli = cold["ours"], cold["raw boto3"], cold["aws cli"]
-    imp_ours, imp_boto3 = cold["import ours"], cold["import boto3"]
     targets = [
+        *cold_targets(cold),
+        warm_target(warm, args.warm_calls),
+        memory_target(memory),
         Target(
-            "1  import sagemaker_presign / import boto3",
-            f"{imp_ours.median() * 1000:.2f} ms",
-            f"{imp_boto3.median() * 1000:.1f} ms",
-            imp_ours.median() / imp_boto3.median(),
-            0.10,
-            f"{spread(imp_ours, 1000, 'ms')} / {spread(imp_boto3, 1000, 'ms')}",
-        ),
-        Target(
-            "2a cold CLI to a URL / AWS CLI v1",
-            f"{ours.median():.3f} s",
-            f"{cli.median():.3f} s",
-            ours.median() / cli.median(),
-            0.55,
-            f"{spread(ours)} / {spread(cli)}",
-        ),
-        Target(
-            "2b cold CLI to a URL / raw boto3 script",
-            f"{ours.median():.3f} s",
-            f"{raw.median():.3f} s",
-            ours.median() / raw.median(),
-            0.75,
-            f"{spread(ours)} / {spread(raw)}",
-        ),
-        Target(
-            "3  peak RSS of the cold CLI / raw boto3",
-            f"{ours.median_rss() / 1024:.1f} MiB",
-            f"{raw.median_rss() / 1024:.1f} MiB",
-            ours.median_rss() / raw.median_rss(),
-            0.75,
-            f"{min(ours.max_rss_kib) / 1024:.1f}-{max(ours.max_rss_kib) / 1024:.1f} / "
-            f"{min(raw.max_rss_kib) / 1024:.1f}-{max(raw.max_rss_kib) / 1024:.1f} MiB",
-        ),
-        Target(
-            f"4  warm: {args.warm_calls} calls, PresignClient / bare",
-            f"{statistics.median(o for o, _ in warm):.3f} s",
-            f"{statistics.median(b for _, b in warm):.3f} s",
-            statistics.median(o / b for o, b in warm),
-            1.05,
-            f"ratios {min(o / b for o, b in warm):.3f}-{max(o / b for o, b in warm):.3f} "
-            f"over {len(warm)} rounds",
-        ),
-        Target(
-            "5  requests: wait when InService; presign",
+            "6  requests: wait when InService; presign",
             f"{waited}; {presigned}",
             "1; 1",
             float(waited + presigned) / 2,
             1.0,
             "exact counts",
         ),
+        *concurrency_targets(concurrent, threads),
     ]
     print_report(targets, args.runs, first_run, aws)
     return 0 if all(target.met for target in targets) else 1
 
 
-def print_report(targets: list[Target], runs: int, first_run: float, aws: Path) -> None:
-    import botocore
+def cold_targets(cold: dict[str, Sample]) -> list[Target]:
+    imp_ours, imp_boto3 = cold["import ours"], cold["import boto3"]
+    ours, raw = cold["ours"], cold["raw boto3"]
+    return [
+        Target(
+            "1  import sagemaker_presign / import boto3",
+            f"{imp_ours.median() * 1000:.2f} ms",
+            f"{imp_boto3.median() * 1000:.1f} ms",
+            imp_ours.median() / imp_boto3.median(),
+            0.10,
+            f"{imp_ours.spread(1000, 'ms')} / {imp_boto3.spread(1000, 'ms')}",
+        ),
+        cold_target("2a cold CLI to a URL / AWS CLI v1", ours, cold["aws cli"], 0.30),
+        cold_target("2b cold CLI to a URL / raw boto3 script", ours, raw, 0.40),
+        cold_target(
+            "2c the same over HTTPS / AWS CLI v1", cold["ours https"], cold["aws cli https"], 0.30
+        ),
+        cold_target(
+            "2d the same over HTTPS / raw boto3 script",
+            cold["ours https"],
+            cold["raw boto3 https"],
+            0.40,
+        ),
+        Target(
+            "3  peak RSS of the cold CLI / raw boto3",
+            f"{ours.median_rss() / 1024:.1f} MiB",
+            f"{raw.median_rss() / 1024:.1f} MiB",
+            ours.median_rss() / raw.median_rss(),
+            0.57,
+            f"{min(ours.max_rss_kib) / 1024:.1f}-{max(ours.max_rss_kib) / 1024:.1f} / "
+            f"{min(raw.max_rss_kib) / 1024:.1f}-{max(raw.max_rss_kib) / 1024:.1f} MiB",
+        ),
+    ]
 
-    aws_version = (
-        subprocess.run(
-            [str(aws), "--version"], capture_output=True, text=True, check=False
-        ).stdout.strip()
-        or "?"
+
+def warm_target(warm: list[dict[str, float]], calls: int) -> Target:
+    ratios = [round_["ours"] / round_["bare"] for round_ in warm]
+    return Target(
+        f"4  warm: {calls} calls, PresignClient / bare",
+        f"{statistics.median(r['ours'] for r in warm):.3f} s",
+        f"{statistics.median(r['bare'] for r in warm):.3f} s",
+        statistics.median(ratios),
+        1.02,
+        f"ratios {min(ratios):.3f}-{max(ratios):.3f} over {len(warm)} rounds",
     )
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} "
-        f"{platform.release()}; Python {platform.python_version()}; botocore "
-        f"{botocore.__version__}; {aws_version.split()[0]}"
+
+
+def memory_target(memory: dict[str, float]) -> Target:
+    # Flat: fewer live blocks left behind than one per 100 calls (a result, a record or a
+    # cache entry kept per call would leave at least one per call).
+    calls = int(memory["calls"])
+    return Target(
+        f"5  memory left by {calls} warm calls (blocks)",
+        f"{memory['ours_blocks']:.0f}",
+        f"{memory['bare_blocks']:.0f}",
+        memory["ours_blocks"] / calls,
+        0.01,
+        "ratio: blocks per call; peer: a bare client",
     )
-    print(f"cold runs: {runs} per contender, interleaved; medians (min-max)")
-    print(f"first ever run of ours (empty model cache): {first_run:.3f} s\n")
-    header = f"{'target':44} {'ours':>11} {'peer':>11} {'ratio':>6} {'limit':>6}  met  spread"
-    print(header)
-    print("-" * len(header))
-    for target in targets:
-        print(
-            f"{target.label:44} {target.ours:>11} {target.peer:>11} {target.ratio:6.2f} "
-            f"{target.limit:6.2f}  {'yes' if target.met else 'NO ':3}  {target.spread}"
-        )
+
+
+def concurrency_targets(concurrent: dict[str, float], threads: dict[str, float]) -> list[Target]:
+    speedup = concurrent["ours_per_s"] / concurrent["before_per_s"]
+    return [
+        Target(
+            f"7  async: {concurrent['tasks']:.0f} tasks at {LATENCY * 1000:.0f} ms, calls/s",
+            f"{concurrent['ours_per_s']:.0f}/s",
+            f"{concurrent['before_per_s']:.0f}/s",
+            speedup,
+            5.0,
+            f"peer: default executor, pool of 10; discards {concurrent['ours_discards']:.0f}"
+            f" / {concurrent['before_discards']:.0f}",
+            at_least=True,
+        ),
+        Target(
+            "7b async: connections discarded",
+            f"{concurrent['ours_discards']:.0f}",
+            f"{concurrent['before_discards']:.0f}",
+            concurrent["ours_discards"],
+            0,
+            "urllib3's 'Connection pool is full' warnings",
+        ),
+        Target(
+            f"8  {threads['threads']:.0f} threads, one client: discards",
+            f"{threads['ours_discards']:.0f}",
+            f"{threads['bare_discards']:.0f}",
+            threads["ours_discards"],
+            0,
+            "peer: a bare boto3 client (pool of 10)",
+        ),
+    ]
 
 
 if __name__ == "__main__":

@@ -1,0 +1,163 @@
+"""The in-process workloads of the benchmark, each run in a fresh interpreter:
+
+    python tests/benchmarks/workloads.py KIND ENDPOINT NAME [N]
+
+prints one JSON object. KIND is ``warm`` (N calls on a PresignClient against N on a bare boto3
+client, alternating), ``memory`` (how many allocated blocks N calls leave behind, ours and bare),
+``async`` (N concurrent presigns: asyncio's default executor over a pool of 10, as
+AsyncPresignClient did before, against AsyncPresignClient) or ``threads`` (N threads sharing
+one client, ours against a bare boto3 client, counting urllib3's discarded connections).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import logging
+import sys
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from sagemaker_presign import AsyncPresignClient, PresignClient
+
+POOL_FULL = "Connection pool is full"
+BLOCK = 10  # calls per timed block in the warm comparison
+
+
+def ours(endpoint: str, config: Config | None = None) -> PresignClient:
+    return PresignClient(region_name="us-east-1", endpoint_url=endpoint, config=config)
+
+
+def bare(endpoint: str) -> Any:
+    return boto3.client("sagemaker", region_name="us-east-1", endpoint_url=endpoint)  # pyright: ignore[reportUnknownMemberType]
+
+
+def warm(endpoint: str, name: str, calls: int) -> dict[str, float]:
+    presign, raw = ours(endpoint), bare(endpoint)
+
+    def run_ours() -> None:
+        presign.create_presigned_url(name)
+
+    def run_bare() -> None:
+        raw.create_presigned_notebook_instance_url(NotebookInstanceName=name)["AuthorizedUrl"]
+
+    for warm_up in (run_ours, run_bare):
+        for _ in range(100):
+            warm_up()
+    totals = {"ours": 0.0, "bare": 0.0}
+    # Small blocks in ABBA order, so that a slow patch of the machine hits both alike.
+    for index in range(calls // BLOCK):
+        pair: list[tuple[str, Callable[[], None]]] = [("ours", run_ours), ("bare", run_bare)]
+        for label, call in pair if index % 2 == 0 else pair[::-1]:
+            start = time.perf_counter()
+            for _ in range(BLOCK):
+                call()
+            totals[label] += time.perf_counter() - start
+    return totals
+
+
+def memory(endpoint: str, name: str, calls: int) -> dict[str, float]:
+    """Growth of the live allocated blocks (after a full collection) over *calls* calls, after
+    a warm-up; on a PresignClient, then on a bare boto3 client."""
+    presign, raw = ours(endpoint), bare(endpoint)
+
+    def growth(call: Callable[[], object]) -> int:
+        for _ in range(1000):  # caches, the connection, lazily built parts: all in place
+            call()
+        gc.collect()
+        before = sys.getallocatedblocks()
+        for _ in range(calls):
+            call()
+        gc.collect()
+        return sys.getallocatedblocks() - before
+
+    return {
+        "calls": calls,
+        "ours_blocks": growth(lambda: presign.create_presigned_url(name)),
+        "bare_blocks": growth(
+            lambda: raw.create_presigned_notebook_instance_url(NotebookInstanceName=name)
+        ),
+    }
+
+
+class PoolFullCounter(logging.Handler):
+    """Counts urllib3's "Connection pool is full, discarding connection" warnings."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if POOL_FULL in record.getMessage():
+            self.count += 1
+
+    def __enter__(self) -> PoolFullCounter:
+        logging.getLogger("urllib3.connectionpool").addHandler(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        logging.getLogger("urllib3.connectionpool").removeHandler(self)
+
+
+def async_throughput(endpoint: str, name: str, tasks: int) -> dict[str, float]:
+    async def before() -> None:
+        # AsyncPresignClient as it was: asyncio's default executor, botocore's pool of 10.
+        sync = ours(endpoint, Config(max_pool_connections=10))
+        loop = asyncio.get_running_loop()
+        await asyncio.gather(
+            *(loop.run_in_executor(None, sync.create_presigned_url, name) for _ in range(tasks))
+        )
+        sync.close()
+
+    async def now() -> None:
+        async with AsyncPresignClient(region_name="us-east-1", endpoint_url=endpoint) as client:
+            await asyncio.gather(*(client.create_presigned_url(name) for _ in range(tasks)))
+
+    figures: dict[str, float] = {"tasks": tasks}
+    for label, workload in (("before", before), ("ours", now)):
+        with PoolFullCounter() as discards:
+            start = time.perf_counter()
+            asyncio.run(workload())
+            figures[f"{label}_per_s"] = tasks / (time.perf_counter() - start)
+        figures[f"{label}_discards"] = discards.count
+    return figures
+
+
+def threads(endpoint: str, name: str, count: int) -> dict[str, float]:
+    def hammer(call: Callable[[], object]) -> int:
+        with PoolFullCounter() as discards:
+            workers = [
+                threading.Thread(target=lambda: [call() for _ in range(3)]) for _ in range(count)
+            ]
+            for worker in workers:
+                worker.start()
+            for worker in workers:
+                worker.join()
+        return discards.count
+
+    presign, raw = ours(endpoint), bare(endpoint)
+    return {
+        "threads": count,
+        "ours_discards": hammer(lambda: presign.create_presigned_url(name)),
+        "bare_discards": hammer(
+            lambda: raw.create_presigned_notebook_instance_url(NotebookInstanceName=name)
+        ),
+    }
+
+
+KINDS: dict[str, Callable[[str, str, int], dict[str, float]]] = {
+    "warm": warm,
+    "memory": memory,
+    "async": async_throughput,
+    "threads": threads,
+}
+
+if __name__ == "__main__":
+    kind, endpoint, name, count = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+    print(json.dumps(KINDS[kind](endpoint, name, count)))
