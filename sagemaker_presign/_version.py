@@ -1,16 +1,13 @@
-"""The installed distribution's version, read from its metadata once and only when asked."""
+"""The package's version: the one source (pyproject.toml reads it from here at build time).
+
+A constant rather than a lookup in the installed metadata, which scans sys.path: every client
+puts the version in its User-Agent, so every cold start would pay for the scan.
+"""
 
 from __future__ import annotations
 
-from functools import cache
+__version__ = "0.1.0"
 
 
-@cache
 def version() -> str:
-    from importlib.metadata import PackageNotFoundError
-    from importlib.metadata import version as distribution_version
-
-    try:
-        return distribution_version("sagemaker-presign")
-    except PackageNotFoundError:  # running from a source tree that was never installed
-        return "0+unknown"
+    return __version__

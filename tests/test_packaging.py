@@ -35,10 +35,13 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def version() -> str:
-    # pyproject.toml is the one source; the installed metadata is what it says.
+    # sagemaker_presign/_version.py is the one source; the built metadata is what it says.
     from importlib.metadata import version as installed_version
 
-    return installed_version("sagemaker-presign")
+    from sagemaker_presign._version import __version__
+
+    assert installed_version("sagemaker-presign") == __version__
+    return __version__
 
 
 def test_wheel_holds_the_package_and_py_typed_not_tests(dist: Path) -> None:
