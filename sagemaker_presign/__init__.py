@@ -18,13 +18,6 @@ if TYPE_CHECKING:
         MIN_SESSION_DURATION,
         URL_VALIDITY,
     )
-    from ._discovery import (
-        DomainSummary,
-        MlflowTrackingServerSummary,
-        NotebookInstanceSummary,
-        SpaceSummary,
-        UserProfileSummary,
-    )
     from ._exceptions import (
         AccessDeniedError,
         AmbiguousNameError,
@@ -72,6 +65,13 @@ if TYPE_CHECKING:
     from ._studio import (
         LandingUri,
         PresignedDomainUrl,
+    )
+    from ._summaries import (
+        DomainSummary,
+        MlflowTrackingServerSummary,
+        NotebookInstanceSummary,
+        SpaceSummary,
+        UserProfileSummary,
     )
     from ._validation import (
         validate_expires_in,
@@ -152,7 +152,7 @@ _LOCATIONS = {
             "SpaceSummary",
             "UserProfileSummary",
         ),
-        "_discovery",
+        "_summaries",
     ),
     **dict.fromkeys(
         (

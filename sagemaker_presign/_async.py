@@ -33,18 +33,18 @@ if TYPE_CHECKING:
     from botocore.config import Config
     from typing_extensions import Self
 
-    from ._discovery import (
+    from ._mlflow import PresignedMlflowAppUrl, PresignedMlflowTrackingServerUrl
+    from ._notebook import PresignedNotebookUrl
+    from ._partner_app import PresignedPartnerAppUrl
+    from ._status import MlflowTrackingServerStatus, NotebookInstanceStatus, StudioStatus
+    from ._studio import LandingUri, PresignedDomainUrl
+    from ._summaries import (
         DomainSummary,
         MlflowTrackingServerSummary,
         NotebookInstanceSummary,
         SpaceSummary,
         UserProfileSummary,
     )
-    from ._mlflow import PresignedMlflowAppUrl, PresignedMlflowTrackingServerUrl
-    from ._notebook import PresignedNotebookUrl
-    from ._partner_app import PresignedPartnerAppUrl
-    from ._status import MlflowTrackingServerStatus, NotebookInstanceStatus, StudioStatus
-    from ._studio import LandingUri, PresignedDomainUrl
 
 
 class AsyncPresignClient:

@@ -5,92 +5,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from ._core import ClientCore, PresignCall
 from ._exceptions import AmbiguousNameError, ResourceNotFoundError, UnexpectedResponseError
-from ._status import MlflowTrackingServerStatus, NotebookInstanceStatus, StudioStatus
+
+if TYPE_CHECKING:
+    from ._summaries import (
+        DomainSummary,
+        MlflowTrackingServerSummary,
+        NotebookInstanceSummary,
+        SpaceSummary,
+        UserProfileSummary,
+    )
 
 T = TypeVar("T")
 _DOMAIN_ID = re.compile(r"d-(-*[a-z0-9]){1,61}")
-
-
-@dataclass(frozen=True)
-class NotebookInstanceSummary:
-    """One notebook instance as ListNotebookInstances reports it."""
-
-    name: str
-    status: NotebookInstanceStatus
-    instance_type: str | None
-    creation_time: datetime | None
-    last_modified_time: datetime | None
-    url_host: str | None
-    """The instance's host (``nb.notebook.eu-west-1.sagemaker.aws``), without a token."""
-
-
-@dataclass(frozen=True)
-class DomainSummary:
-    """One Studio domain as ListDomains reports it."""
-
-    domain_id: str
-    name: str
-    status: StudioStatus
-    creation_time: datetime | None
-    url: str | None
-
-
-@dataclass(frozen=True)
-class UserProfileSummary:
-    """One Studio user profile as ListUserProfiles reports it."""
-
-    domain_id: str
-    name: str
-    status: StudioStatus
-    creation_time: datetime | None
-    last_modified_time: datetime | None
-
-
-@dataclass(frozen=True)
-class SpaceSummary:
-    """One Studio space as ListSpaces reports it."""
-
-    domain_id: str
-    name: str
-    status: StudioStatus
-    owner: str | None
-    """The user profile owning a private space; None for a shared one (or not reported)."""
-    app_type: str | None
-    """The space's app (``JupyterLab``, ``CodeEditor``...), when the service says."""
-    creation_time: datetime | None
-    last_modified_time: datetime | None
-
-
-@dataclass(frozen=True)
-class MlflowTrackingServerSummary:
-    """One MLflow tracking server as ListMlflowTrackingServers reports it."""
-
-    name: str
-    status: MlflowTrackingServerStatus
-    mlflow_version: str | None
-    creation_time: datetime | None
-    last_modified_time: datetime | None
-
-
-def _text(item: Mapping[str, Any], key: str) -> str | None:
-    value = item.get(key)
-    return value if isinstance(value, str) and value else None
-
-
-def _time(item: Mapping[str, Any], key: str) -> datetime | None:
-    value = item.get(key)
-    return value if isinstance(value, datetime) else None
-
-
-def _nested(item: Mapping[str, Any], outer: str, key: str) -> str | None:
-    inner: Any = item.get(outer)
-    return _text(cast("Mapping[str, Any]", inner), key) if isinstance(inner, Mapping) else None
 
 
 class DiscoveryDoor(ClientCore):
@@ -137,35 +67,26 @@ class DiscoveryDoor(ClientCore):
             params["NameContains"] = name_contains
         if status is not None:
             params["StatusEquals"] = str(status)
+        from ._summaries import NotebookInstanceSummary
+
         return self._pages(
             "list_notebook_instances",
             "ListNotebookInstances",
             params,
             "NotebookInstances",
-            lambda item: NotebookInstanceSummary(
-                name=str(item.get("NotebookInstanceName", "")),
-                status=NotebookInstanceStatus(str(item.get("NotebookInstanceStatus", "Unknown"))),
-                instance_type=_text(item, "InstanceType"),
-                creation_time=_time(item, "CreationTime"),
-                last_modified_time=_time(item, "LastModifiedTime"),
-                url_host=_text(item, "Url"),
-            ),
+            NotebookInstanceSummary.from_item,
         )
 
     def list_domains(self) -> Iterator[DomainSummary]:
         """Every Studio domain, all pages followed."""
+        from ._summaries import DomainSummary
+
         return self._pages(
             "list_domains",
             "ListDomains",
             {"MaxResults": 100},
             "Domains",
-            lambda item: DomainSummary(
-                domain_id=str(item.get("DomainId", "")),
-                name=str(item.get("DomainName", "")),
-                status=StudioStatus(str(item.get("Status", "Unknown"))),
-                creation_time=_time(item, "CreationTime"),
-                url=_text(item, "Url"),
-            ),
+            DomainSummary.from_item,
         )
 
     def list_user_profiles(self, domain_id: str | None = None) -> Iterator[UserProfileSummary]:
@@ -173,18 +94,14 @@ class DiscoveryDoor(ClientCore):
         params: dict[str, Any] = {"MaxResults": 100}
         if domain_id is not None:
             params["DomainIdEquals"] = domain_id
+        from ._summaries import UserProfileSummary
+
         return self._pages(
             "list_user_profiles",
             "ListUserProfiles",
             params,
             "UserProfiles",
-            lambda item: UserProfileSummary(
-                domain_id=str(item.get("DomainId", "")),
-                name=str(item.get("UserProfileName", "")),
-                status=StudioStatus(str(item.get("Status", "Unknown"))),
-                creation_time=_time(item, "CreationTime"),
-                last_modified_time=_time(item, "LastModifiedTime"),
-            ),
+            UserProfileSummary.from_item,
         )
 
     def list_spaces(self, domain_id: str | None = None) -> Iterator[SpaceSummary]:
@@ -193,20 +110,14 @@ class DiscoveryDoor(ClientCore):
         params: dict[str, Any] = {"MaxResults": 100}
         if domain_id is not None:
             params["DomainIdEquals"] = domain_id
+        from ._summaries import SpaceSummary
+
         return self._pages(
             "list_spaces",
             "ListSpaces",
             params,
             "Spaces",
-            lambda item: SpaceSummary(
-                domain_id=str(item.get("DomainId", "")),
-                name=str(item.get("SpaceName", "")),
-                status=StudioStatus(str(item.get("Status", "Unknown"))),
-                owner=_nested(item, "OwnershipSettingsSummary", "OwnerUserProfileName"),
-                app_type=_nested(item, "SpaceSettingsSummary", "AppType"),
-                creation_time=_time(item, "CreationTime"),
-                last_modified_time=_time(item, "LastModifiedTime"),
-            ),
+            SpaceSummary.from_item,
         )
 
     def list_mlflow_tracking_servers(
@@ -216,18 +127,14 @@ class DiscoveryDoor(ClientCore):
         params: dict[str, Any] = {"MaxResults": 100}
         if status is not None:
             params["TrackingServerStatus"] = str(status)
+        from ._summaries import MlflowTrackingServerSummary
+
         return self._pages(
             "list_mlflow_tracking_servers",
             "ListMlflowTrackingServers",
             params,
             "TrackingServerSummaries",
-            lambda item: MlflowTrackingServerSummary(
-                name=str(item.get("TrackingServerName", "")),
-                status=MlflowTrackingServerStatus(str(item.get("TrackingServerStatus", "Unknown"))),
-                mlflow_version=_text(item, "MlflowVersion"),
-                creation_time=_time(item, "CreationTime"),
-                last_modified_time=_time(item, "LastModifiedTime"),
-            ),
+            MlflowTrackingServerSummary.from_item,
             since="1.34.129",
         )
 

@@ -42,8 +42,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Generic, NamedTuple, TypeVar
 
 from ._redact import clean
 from ._status import NotebookInstanceStatus
@@ -232,8 +231,7 @@ class InsecureEndpointWarning(UserWarning):
 # {where} (" in eu-west-1"), {name} and {detail} (the lower layer's own text, cleaned).
 
 
-@dataclass(frozen=True)
-class _Row:
+class _Row(NamedTuple):
     """One row of the table: our class, its message, and (for service codes) when it applies."""
 
     error: type[PresignError]

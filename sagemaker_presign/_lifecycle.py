@@ -13,9 +13,8 @@ import contextlib
 import math
 import threading
 from collections.abc import Awaitable, Callable, Generator, Mapping
-from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from ._exceptions import (
     InvalidParameterError,
@@ -59,31 +58,31 @@ def wait_seconds(value: object, what: str) -> float:
     return seconds
 
 
-@dataclass(frozen=True)
-class Step:
+# Plain records as NamedTuples: as immutable as frozen dataclasses, without the code generation
+# that made importing the package (and so every CLI run) slower.
+
+
+class Step(NamedTuple):
     """What to do after a describe: start the instance (once), then sleep; None means done."""
 
     start: bool = False
     sleep: float | None = None
 
 
-@dataclass(frozen=True)
-class Call:
+class Call(NamedTuple):
     """Send this request (``"describe"`` or ``"start"``); give up after *budget* seconds."""
 
     request: str
     budget: float
 
 
-@dataclass(frozen=True)
-class Sleep:
+class Sleep(NamedTuple):
     """Sleep this many seconds."""
 
     seconds: float
 
 
-@dataclass(frozen=True)
-class Lifecycle:
+class Lifecycle(NamedTuple):
     """What one kind of resource's statuses mean to a wait, and how to talk about it."""
 
     #: The statuses' type: NotebookInstanceStatus, MlflowTrackingServerStatus, StudioStatus.
@@ -106,8 +105,7 @@ class Lifecycle:
     ready_word: str = "InService"
 
 
-@dataclass(frozen=True)
-class WaitPlan:
+class WaitPlan(NamedTuple):
     """What one wait is about: its subject, its lifecycle and the requests it sends."""
 
     subject: str
