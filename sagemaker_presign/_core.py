@@ -4,18 +4,19 @@ wait. `PresignClient` is this core plus one mixin per door (``_notebook``, ``_st
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from ._configuration import BuiltClient, build_client, check_ready_client
 from ._exceptions import UnsupportedOperationError, is_translatable, translate
 from ._lifecycle import DEFAULT_POLL_INTERVAL, Waiter, WaitPlan, run_sync
-from ._log_redaction import redacting
+from ._log_redaction import start_redacting, stop_redacting
 from ._redact import redact_url
 from ._responses import presigned_url
-from ._result import PresignedUrl, request_clock, stamped
+from ._result import PresignedUrl, utc_now
 from ._validation import duration_fields
 
 if TYPE_CHECKING:
@@ -33,8 +34,7 @@ R = TypeVar("R", bound=PresignedUrl)
 Clock = tuple[datetime, float]
 
 
-@dataclass(frozen=True)
-class PresignCall:
+class PresignCall(NamedTuple):
     """One door's presign request: what to send, and what to say about it."""
 
     #: botocore's method name, e.g. ``create_presigned_domain_url``.
@@ -49,7 +49,7 @@ class PresignCall:
     #: The botocore release that added the operation, for UnsupportedOperationError.
     since: str | None = None
     #: Parameters added to the operation later: name -> the botocore release.
-    parameters_since: Mapping[str, str] = field(default_factory=dict[str, str])
+    parameters_since: Mapping[str, str] = MappingProxyType({})
     notebook_instance_name: str | None = None
 
 
@@ -118,8 +118,9 @@ class ClientCore:
         notebook_instance_name: str | None = None,
     ) -> Any:
         """Make one API call, botocore's log records redacted and its errors translated."""
+        redacting = start_redacting()
         try:
-            return redacting(lambda: getattr(self._client, method)(**params))
+            return getattr(self._client, method)(**params)
         except Exception as exc:
             if not is_translatable(exc):
                 raise
@@ -130,6 +131,8 @@ class ClientCore:
                 region_name=self._region,
                 operation=method.title().replace("_", ""),
             ) from exc
+        finally:
+            stop_redacting(redacting)
 
     def _check_supported(self, call: PresignCall) -> None:
         """UnsupportedOperationError, before anything is sent, for a botocore too old."""
@@ -152,8 +155,9 @@ class ClientCore:
         """Check, send one presign request, check its answer, build the door's result."""
         self._check_supported(call)
         # Read before sending: the service issues the URL later than this, retries included,
-        # so expires_at can only err on the early side.
-        clock = request_clock()
+        # so expires_at can only err on the early side. (request_clock(), inlined: this is
+        # the warm path, where every frame counts.)
+        clock = (utc_now(), time.monotonic())
         response = self._call(
             call.method,
             call.params,
@@ -163,7 +167,8 @@ class ClientCore:
         url = presigned_url(
             response, call.url_field, call.operation, call.subject, call.notebook_instance_name
         )
-        result = stamped(make(url, clock), clock)
+        result = make(url, clock)
+        object.__setattr__(result, "_sent_monotonic", clock[1])  # stamped(), inlined
         if logger.isEnabledFor(logging.DEBUG):  # skip formatting the deadline when nobody listens
             logger.debug(
                 "presigned URL issued for %s, valid until %s",
@@ -182,7 +187,7 @@ class ClientCore:
     ) -> R:
         """Presign a door known by one identifier whose URL lasts ``expires_in``."""
         durations, session, valid_for = duration_fields(session_duration, expires_in)
-        call = replace(call, params={**call.params, **durations})
+        call = call._replace(params={**call.params, **durations})
 
         def make(url: str, clock: Clock) -> R:
             return result(url, identifier, clock[0], session_duration=session, valid_for=valid_for)

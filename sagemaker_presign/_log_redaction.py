@@ -16,13 +16,9 @@ are created up front below).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from contextvars import ContextVar
-from typing import TypeVar
+from contextvars import ContextVar, Token
 
 from ._redact import scrub
-
-T = TypeVar("T")
 
 _ACTIVE: ContextVar[bool] = ContextVar("sagemaker_presign_redacting", default=False)
 _FAMILIES = ("botocore", "boto3", "urllib3", "sagemaker_presign")
@@ -85,11 +81,13 @@ def _spread() -> None:
     _attached_at = len(manager.loggerDict)
 
 
-def redacting(call: Callable[[], T]) -> T:
-    """Run *call* with botocore's log records cleaned of secrets."""
+def start_redacting() -> Token[bool]:
+    """From now until `stop_redacting`, botocore's log records are cleaned of secrets (in
+    this context: other threads' and tasks' calls are not ours). A pair of calls rather than
+    a context manager: this is on every call's path."""
     _spread()
-    token = _ACTIVE.set(True)
-    try:
-        return call()
-    finally:
-        _ACTIVE.reset(token)
+    return _ACTIVE.set(True)
+
+
+def stop_redacting(token: Token[bool]) -> None:
+    _ACTIVE.reset(token)

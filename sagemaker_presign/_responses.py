@@ -13,6 +13,8 @@ S = TypeVar("S")
 
 
 def _fields(response: Any) -> Mapping[str, object]:
+    if type(response) is dict:  # botocore's answer: skip the slower ABC check (warm path)
+        return cast("Mapping[str, object]", response)
     return cast("Mapping[str, object]", response) if isinstance(response, Mapping) else {}
 
 

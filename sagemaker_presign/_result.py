@@ -84,9 +84,9 @@ class PresignedUrl:
         valid_for: timedelta,
         session_duration: timedelta | None,
     ) -> None:
-        if issued_at.utcoffset() is None:
-            raise ValueError("issued_at must be timezone-aware")
-        if issued_at.tzinfo is not timezone.utc:
+        if issued_at.tzinfo is not timezone.utc:  # ours always are: one check on the warm path
+            if issued_at.utcoffset() is None:
+                raise ValueError("issued_at must be timezone-aware")
             issued_at = issued_at.astimezone(timezone.utc)
         object.__setattr__(self, "issued_at", issued_at)
         object.__setattr__(self, "valid_for", valid_for)
