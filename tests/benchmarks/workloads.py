@@ -3,7 +3,7 @@
     python tests/benchmarks/workloads.py KIND ENDPOINT NAME [N]
 
 prints one JSON object. KIND is ``warm`` (N calls on a PresignClient against N on a bare boto3
-client, alternating), ``memory`` (how many allocated blocks N calls leave behind, ours and bare),
+client, alternating), ``memory`` (what N calls leave behind: bytes our code allocated, live blocks),
 ``async`` (N concurrent presigns: asyncio's default executor over a pool of 10, as
 AsyncPresignClient did before, against AsyncPresignClient) or ``threads`` (N threads sharing
 one client, ours against a bare boto3 client, counting urllib3's discarded connections).
@@ -18,12 +18,15 @@ import logging
 import sys
 import threading
 import time
+import tracemalloc
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import boto3
 from botocore.config import Config
 
+import sagemaker_presign
 from sagemaker_presign import AsyncPresignClient, PresignClient
 
 POOL_FULL = "Connection pool is full"
@@ -63,26 +66,48 @@ def warm(endpoint: str, name: str, calls: int) -> dict[str, float]:
 
 
 def memory(endpoint: str, name: str, calls: int) -> dict[str, float]:
-    """Growth of the live allocated blocks (after a full collection) over *calls* calls, after
-    a warm-up; on a PresignClient, then on a bare boto3 client."""
+    """What *calls* warm calls leave behind: the bytes still held that our own code allocated
+    (traced by tracemalloc), and the process's live blocks, for a PresignClient and, as the
+    peer, a bare boto3 client (botocore's caches grow a little either way)."""
     presign, raw = ours(endpoint), bare(endpoint)
+    package = str(Path(sagemaker_presign.__file__).parent / "*")
 
-    def growth(call: Callable[[], object]) -> int:
+    def growth(call: Callable[[], object]) -> tuple[int, int]:
+        """(bytes our code allocated and still holds, if traced; live blocks gained)."""
         for _ in range(1000):  # caches, the connection, lazily built parts: all in place
             call()
+        traced = tracemalloc.is_tracing()
         gc.collect()
-        before = sys.getallocatedblocks()
+        blocks = sys.getallocatedblocks()
+        before = tracemalloc.take_snapshot() if traced else None
         for _ in range(calls):
             call()
         gc.collect()
-        return sys.getallocatedblocks() - before
+        blocks = sys.getallocatedblocks() - blocks
+        if before is None:
+            return 0, blocks
+        ours_only = [tracemalloc.Filter(inclusive=True, filename_pattern=package)]
+        kept = (
+            tracemalloc.take_snapshot()
+            .filter_traces(ours_only)
+            .compare_to(before.filter_traces(ours_only), "filename")
+        )
+        return sum(stat.size_diff for stat in kept), blocks
 
+    def ours_call() -> None:
+        presign.create_presigned_url(name)
+
+    _, ours_blocks = growth(ours_call)
+    _, bare_blocks = growth(
+        lambda: raw.create_presigned_notebook_instance_url(NotebookInstanceName=name)
+    )
+    tracemalloc.start(1)  # the allocating line only; slow, so for our client alone
+    ours_bytes, _ = growth(ours_call)
     return {
         "calls": calls,
-        "ours_blocks": growth(lambda: presign.create_presigned_url(name)),
-        "bare_blocks": growth(
-            lambda: raw.create_presigned_notebook_instance_url(NotebookInstanceName=name)
-        ),
+        "ours_bytes": ours_bytes,
+        "ours_blocks": ours_blocks,
+        "bare_blocks": bare_blocks,
     }
 
 
