@@ -28,6 +28,8 @@ import threading
 import types
 from typing import Any
 
+from ._lazy_modules import DEFERRED, defer
+
 __all__ = ["can_defer", "import_botocore_session"]
 
 _DOCS = "botocore.docs"
@@ -39,9 +41,11 @@ _deferred_classes: dict[str, type[str]] = {}
 
 
 def import_botocore_session() -> types.ModuleType:
-    """``import botocore.session``, with botocore.docs deferred when that is safe (see above)."""
+    """``import botocore.session``, with botocore.docs deferred when that is safe (see above),
+    and the modules of `_lazy_modules.DEFERRED` loaded on first use."""
     if can_defer():
         try:
+            defer(DEFERRED)
             _import_deferred()
         except Exception:  # botocore's shape is not what we know: the plain import decides
             _drop_stand_ins()
@@ -49,7 +53,7 @@ def import_botocore_session() -> types.ModuleType:
 
 
 def can_defer() -> bool:
-    if os.environ.get("SAGEMAKER_PRESIGN_NO_DEFERRED_DOCS"):
+    if os.environ.get("SAGEMAKER_PRESIGN_NO_DEFERRED_IMPORTS"):
         return False
     if threading.active_count() != 1:
         return False

@@ -6,11 +6,13 @@ botocore is not shaped as expected."""
 from __future__ import annotations
 
 import gc
+import importlib
 import json
 import os
 import subprocess
 import sys
 import textwrap
+import threading
 from collections.abc import Callable
 from importlib.machinery import ModuleSpec
 from pathlib import Path
@@ -192,6 +194,10 @@ CLIENT_AND_DOCS = """
     client = PresignClient(endpoint_url=sys.argv[1])
     url = client.create_presigned_url(sys.argv[2]).url
     loaded = sorted(name for name in sys.modules if name.startswith(("botocore.docs", "html.")))
+    jmespath_at_first = type(sys.modules["jmespath"]).__name__
+    pages = client.sagemaker_client.get_paginator("list_notebook_instances").paginate()
+    listed = [item["NotebookInstanceName"] for page in pages for item in page["NotebookInstances"]]
+    import jmespath
     ours = str(client.sagemaker_client.create_presigned_notebook_instance_url.__doc__)
     import boto3
     theirs = boto3.client("sagemaker", endpoint_url=sys.argv[1])
@@ -203,6 +209,9 @@ CLIENT_AND_DOCS = """
         "docstring_length": len(ours),
         "real_package": botocore.docs.__file__ is not None,
         "real_docstring_module": botocore.docs.docstring.__file__ is not None,
+        "jmespath_at_first": jmespath_at_first,
+        "paginator_lists": listed == [sys.argv[2]],
+        "jmespath_works": jmespath.search("a.b", {"a": {"b": 3}}) == 3,
     }))
 """
 
@@ -224,17 +233,21 @@ def check_client_and_docs(
     assert facts["docstring_length"] > 100
     assert facts["real_package"] is True
     assert facts["real_docstring_module"] is True
+    assert facts["paginator_lists"] is True  # jmespath, deferred or not, works when needed
+    assert facts["jmespath_works"] is True
     return facts
 
 
 def test_clients_we_build_leave_botocore_docs_unimported(sagemaker: LocalSageMaker) -> None:
     facts = check_client_and_docs(sagemaker)
     assert facts["loaded_at_first"] == []
+    assert facts["jmespath_at_first"] == "LazyModule"  # a presign never needed it
 
 
 def test_the_plain_import_when_turned_off(sagemaker: LocalSageMaker) -> None:
-    facts = check_client_and_docs(sagemaker, SAGEMAKER_PRESIGN_NO_DEFERRED_DOCS="1")
+    facts = check_client_and_docs(sagemaker, SAGEMAKER_PRESIGN_NO_DEFERRED_IMPORTS="1")
     assert "botocore.docs.docstring" in facts["loaded_at_first"]  # type: ignore[operator]
+    assert facts["jmespath_at_first"] == "module"
 
 
 def test_the_plain_import_when_botocore_refuses_the_stand_in(sagemaker: LocalSageMaker) -> None:
@@ -277,3 +290,87 @@ def test_no_deferring_when_the_docs_folder_is_laid_out_otherwise(
     for module in ("__init__", "docstring", "utils"):
         (tmp_path / f"{module}.py").write_text("")
     assert _deferred_docs.can_defer()
+
+
+# -- modules loaded on first use ----------------------------------------------------------------
+
+
+@pytest.fixture
+def slow_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A package that takes a moment to import and counts its imports in a file."""
+    package = tmp_path / "slow_pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text(
+        "import pathlib, time\n"
+        "time.sleep(0.05)\n"
+        "counter = pathlib.Path(__file__).with_name('loads')\n"
+        "counter.write_text(str(int(counter.read_text() or 0) + 1) if counter.exists() else '1')\n"
+        "def double(x):\n    return 2 * x\n"
+    )
+    (package / "extra.py").write_text("VALUE = 7\n")
+    monkeypatch.syspath_prepend(str(tmp_path))  # pyright: ignore[reportUnknownMemberType]
+    for name in ("slow_pkg", "slow_pkg.extra"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    return "slow_pkg"
+
+
+def loads(name: str) -> int:
+    counter = Path(sys.modules[name].__file__ or "").with_name("loads")
+    return int(counter.read_text()) if counter.exists() else 0
+
+
+def test_a_deferred_module_loads_on_first_use_once_whatever_the_threads(slow_module: str) -> None:
+    from sagemaker_presign._lazy_modules import LazyModule, defer
+
+    assert defer([slow_module, "no_such_module_anywhere"]) == [slow_module]
+    stand_in = sys.modules[slow_module]
+    assert isinstance(stand_in, LazyModule)
+    results: list[int] = []
+    start = threading.Barrier(16)
+
+    def use() -> None:
+        start.wait()
+        results.append(stand_in.double(21))
+
+    threads = [threading.Thread(target=use) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert results == [42] * 16
+    assert loads(slow_module) == 1
+    assert type(sys.modules[slow_module]) is not LazyModule  # the real one, from now on
+    assert stand_in.double is sys.modules[slow_module].double  # holders see the real namespace
+
+
+def test_defer_leaves_imported_modules_alone(slow_module: str) -> None:
+    from sagemaker_presign._lazy_modules import defer
+
+    real = importlib.import_module(slow_module)
+    assert defer([slow_module]) == []
+    assert sys.modules[slow_module] is real
+
+
+def test_a_submodule_import_loads_the_real_package_first(slow_module: str) -> None:
+    from sagemaker_presign._lazy_modules import defer
+
+    defer([slow_module])
+    extra = importlib.import_module(f"{slow_module}.extra")
+    assert extra.VALUE == 7
+    assert loads(slow_module) == 1
+
+
+def test_a_failing_load_raises_and_is_tried_again(slow_module: str, tmp_path: Path) -> None:
+    from sagemaker_presign._lazy_modules import LazyModule, defer
+
+    init = tmp_path / slow_module / "__init__.py"
+    working = init.read_text()
+    init.write_text("raise ImportError('not today')\n")
+    defer([slow_module])
+    stand_in = sys.modules[slow_module]
+    with pytest.raises(ImportError, match="not today"):
+        stand_in.double  # noqa: B018 - the attribute read is the load
+    assert isinstance(sys.modules[slow_module], LazyModule)  # still waiting, not half-done
+    init.write_text(working)
+    importlib.invalidate_caches()
+    assert stand_in.double(2) == 4
