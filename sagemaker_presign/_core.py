@@ -168,7 +168,7 @@ class ClientCore:
             response, call.url_field, call.operation, call.subject, call.notebook_instance_name
         )
         result = make(url, clock)
-        object.__setattr__(result, "_sent_monotonic", clock[1])  # stamped(), inlined
+        vars(result)["_sent_monotonic"] = clock[1]  # stamped(), inlined
         if logger.isEnabledFor(logging.DEBUG):  # skip formatting the deadline when nobody listens
             logger.debug(
                 "presigned URL issued for %s, valid until %s",

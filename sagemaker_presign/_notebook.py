@@ -61,8 +61,7 @@ class PresignedNotebookUrl(PresignedUrl):
         session_duration: timedelta | None = None,
         landing_path: str | None = None,
     ) -> None:
-        object.__setattr__(self, "notebook_instance_name", notebook_instance_name)
-        object.__setattr__(self, "landing_path", landing_path)
+        vars(self).update(notebook_instance_name=notebook_instance_name, landing_path=landing_path)
         self._set_base(url, issued_at, URL_VALIDITY, session_duration)
 
     def _subject(self) -> str:

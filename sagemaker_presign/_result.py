@@ -88,11 +88,15 @@ class PresignedUrl:
             if issued_at.utcoffset() is None:
                 raise ValueError("issued_at must be timezone-aware")
             issued_at = issued_at.astimezone(timezone.utc)
-        object.__setattr__(self, "issued_at", issued_at)
-        object.__setattr__(self, "valid_for", valid_for)
-        object.__setattr__(self, "session_duration", session_duration)
-        object.__setattr__(self, "_secret", SecretUrl(url))
-        object.__setattr__(self, "_sent_monotonic", None)
+        # Straight into the instance's dict, as frozen dataclasses' own __init__ would set
+        # them one by one: one call instead of five on every presign.
+        vars(self).update(
+            issued_at=issued_at,
+            valid_for=valid_for,
+            session_duration=session_duration,
+            _secret=SecretUrl(url),
+            _sent_monotonic=None,
+        )
 
     # What each door says of itself, in messages and reprs.
     def _subject(self) -> str:
