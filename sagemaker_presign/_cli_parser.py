@@ -22,7 +22,7 @@ STUDIO_APPS = {
     "rstudio": "RStudioServerPro",
     "canvas": "Canvas",
 }
-_DURATION = re.compile(r"(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?")
+_DURATION = r"(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?"
 _EXIT_CODES = (
     "exit codes: 0 ok, 1 other failure (stdout closed or full, say), 2 invalid arguments "
     "(nothing sent), 3 not found, 4 credentials or access denied, 5 throttling/network/service "
@@ -38,7 +38,7 @@ def parse_duration(text: str) -> int:
         raise argparse.ArgumentTypeError(f"invalid duration {text[:20]!r}...: far too long")
     if text.isdigit():
         return int(text)
-    match = _DURATION.fullmatch(text)
+    match = re.fullmatch(_DURATION, text)
     if not text or match is None:
         raise argparse.ArgumentTypeError(
             f"invalid duration {text!r}: use seconds (3600) or units h/m/s (2h, 90m, 1h30m)"

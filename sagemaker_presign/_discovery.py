@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     )
 
 T = TypeVar("T")
-_DOMAIN_ID = re.compile(r"d-(-*[a-z0-9]){1,61}")
+_DOMAIN_ID = r"d-(-*[a-z0-9]){1,61}"
 
 
 class DiscoveryDoor(ClientCore):
@@ -146,7 +146,7 @@ class DiscoveryDoor(ClientCore):
             ResourceNotFoundError: no domain has that name.
             AmbiguousNameError: several do; the message lists their IDs.
         """
-        if _DOMAIN_ID.fullmatch(name_or_id):
+        if re.fullmatch(_DOMAIN_ID, name_or_id):
             return name_or_id
         found = [d.domain_id for d in self.list_domains() if d.name == name_or_id]
         if len(found) == 1:

@@ -237,7 +237,7 @@ class _Row(NamedTuple):
     error: type[PresignError]
     template: str
     #: For a service code: the service message must match this, or the row is passed over.
-    message: re.Pattern[str] | None = None
+    message: str | None = None
     #: For a service code: the message must also name the notebook instance the call was about.
     names_instance: bool = False
     #: {detail} starts with the exception's class name (for errors that are not botocore's).
@@ -397,24 +397,24 @@ _SERVICE_CODES: Final[Mapping[str, tuple[_Row, ...]]] = {
     **dict.fromkeys(
         _VALIDATION_CODES,
         (
-            _Row(NotebookInstanceNotFoundError, _NOT_FOUND_HEAD, re.compile("RecordNotFound")),
+            _Row(NotebookInstanceNotFoundError, _NOT_FOUND_HEAD, "RecordNotFound"),
             _Row(
                 NotebookInstanceNotFoundError,
                 _NOT_FOUND_HEAD,
-                re.compile(r"(?i)notebook instance\b.{0,300}(?:not found|does not exist)"),
+                r"(?i)notebook instance\b.{0,300}(?:not found|does not exist)",
                 names_instance=True,
             ),
             _Row(
                 ConflictingStatusError,
                 "{subject} is not in a status that allows {operation}",
-                re.compile(r"Status \(\w+\) not in \(\["),
+                r"Status \(\w+\) not in \(\[",
             ),
             _Row(
                 ServiceError,
                 "{subject} belongs to a Studio domain that uses IAM Identity Center (SSO): "
                 "only domains in IAM auth mode can be presigned; sign in through the AWS access "
                 "portal instead",
-                re.compile(r"(?i)\bSSO\b|identity center|single sign-on"),
+                r"(?i)\bSSO\b|identity center|single sign-on",
             ),
             _REFUSED,
         ),
@@ -532,7 +532,7 @@ def _translate_client_error(
 
 
 def _applies(row: _Row, service_message: str, context: Mapping[str, Any]) -> bool:
-    if row.message is not None and not row.message.search(service_message):
+    if row.message is not None and not re.search(row.message, service_message):
         return False
     if row.names_instance:
         name = context["name"]

@@ -24,7 +24,7 @@ from ._result import PresignedUrl
 from ._status import NotebookInstanceStatus
 from ._validation import validate_notebook_instance_name, validate_session_duration
 
-_UNSAFE_PATH = re.compile(r"[\x00-\x1f\x7f-\x9f?#\\]")
+_UNSAFE_PATH = r"[\x00-\x1f\x7f-\x9f?#\\]"
 
 NOTEBOOK_LIFECYCLE = Lifecycle(
     status_type=NotebookInstanceStatus,
@@ -87,7 +87,7 @@ def check_landing_path(path: object) -> str:
     problem = None
     if not path.startswith("/"):
         problem = "it must start with '/'"
-    elif (bad := _UNSAFE_PATH.search(path)) is not None:
+    elif (bad := re.search(_UNSAFE_PATH, path)) is not None:
         problem = f"it must not hold {bad.group()!r} (pass the path alone, unencoded)"
     elif any(segment in (".", "..") for segment in path.split("/")):
         problem = "it must not hold '.' or '..' segments"

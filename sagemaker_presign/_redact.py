@@ -17,18 +17,16 @@ REDACTED = "***"
 # X-Amz-Signature, Signature, token), in the encodings it turns up in: a query (``k=v``), a
 # percent-encoded query (``k%3Dv``), JSON (``"k": "v"``), a Python repr (``'k': b'v'``), a
 # header or log line (``k: v``, botocore's ``Signature:\n<hex>``).
-_SECRET_VALUE = re.compile(
-    r"""(?ix)
+_KEYED_CREDENTIAL = r"""(?ix)
     (?P<key> token | signature )
     (?P<sep> ["']? [ \t]{0,8} (?: = | %3D | : ) \s{0,8} (?: b?["'] )? )
     [^\s"'&#<>,;\\)]+
     """
-)
 # The password of a URL's user info: scheme://user:password@host.
-_URL_PASSWORD = re.compile(r"(?P<head>://[^/\s@:]{0,256}:)[^/\s@]+@")
+_URL_USER_INFO = r"(?P<head>://[^/\s@:]{0,256}:)[^/\s@]+@"
 # C0 and C1 control characters, DEL, and the bidirectional overrides that make text print
 # other than it reads. Shown escaped, never raw, in anything that reaches a terminal.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 
 
 def redact_url(url: str) -> str:
@@ -53,15 +51,15 @@ def redact_url(url: str) -> str:
 
 def scrub(text: str) -> str:
     """Mask token and signature values and URL passwords anywhere in free text."""
-    text = _SECRET_VALUE.sub(rf"\g<key>\g<sep>{REDACTED}", text)
+    text = re.sub(_KEYED_CREDENTIAL, rf"\g<key>\g<sep>{REDACTED}", text)
     if "://" in text:
-        text = _URL_PASSWORD.sub(rf"\g<head>{REDACTED}@", text)
+        text = re.sub(_URL_USER_INFO, rf"\g<head>{REDACTED}@", text)
     return text
 
 
 def escape_controls(text: str) -> str:
     """Fold line breaks and tabs into spaces; show other control characters escaped."""
-    return _CONTROL.sub(_escape, text)
+    return re.sub(_CONTROL, _escape, text)
 
 
 def _escape(match: re.Match[str]) -> str:

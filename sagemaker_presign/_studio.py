@@ -18,9 +18,9 @@ from ._result import PresignedUrl
 from ._status import StudioStatus
 from ._validation import check_identifier, duration_fields
 
-_DOMAIN_ID = re.compile(r"d-(-*[a-z0-9]){1,61}")
-_PROFILE_OR_SPACE = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")
-_LANDING_URI = re.compile(r"studio::[^\x00-\x1f\x7f]*|app:[A-Za-z][A-Za-z0-9]*:[^\x00-\x1f\x7f]*")
+_DOMAIN_ID = r"d-(-*[a-z0-9]){1,61}"
+_PROFILE_OR_SPACE = r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"
+_LANDING_URI = r"studio::[^\x00-\x1f\x7f]*|app:[A-Za-z][A-Za-z0-9]*:[^\x00-\x1f\x7f]*"
 MAX_LANDING_URI = 1023
 #: The app types SageMaker names today; `LandingUri.app` takes others too (new ones appear).
 KNOWN_APP_TYPES = ("JupyterServer", "JupyterLab", "RStudioServerPro", "CodeEditor", "Canvas")
@@ -67,7 +67,7 @@ def check_landing_uri(uri: object) -> str:
         raise TypeError(f"landing_uri must be a str or LandingUri, not {type(uri).__name__}")
     if len(uri) > MAX_LANDING_URI:
         problem = f"it must be at most {MAX_LANDING_URI} characters long, not {len(uri)}"
-    elif not _LANDING_URI.fullmatch(uri):
+    elif not re.fullmatch(_LANDING_URI, uri):
         problem = (
             "it must be studio::<path> or app:<AppType>:<path> (AppType one of "
             f"{', '.join(KNOWN_APP_TYPES)}, or a newer one), without control characters"

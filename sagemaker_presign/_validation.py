@@ -144,10 +144,9 @@ def _whole_seconds(
     return seconds
 
 
-def check_identifier(
-    value: object, what: str, pattern: re.Pattern[str], *, max_length: int, rule: str
-) -> str:
-    """Return *value* if it is a str of at most *max_length* that fully matches *pattern*.
+def check_identifier(value: object, what: str, pattern: str, *, max_length: int, rule: str) -> str:
+    """Return *value* if it is a str of at most *max_length* that fully matches *pattern* (a
+    regular expression's source: compiled on first use, by re's own cache, not at import).
 
     Raises:
         TypeError: *value* is not a str.
@@ -156,7 +155,7 @@ def check_identifier(
     """
     if not isinstance(value, str):
         raise TypeError(f"{what} must be a str, not {type(value).__name__}")
-    if len(value) <= max_length and pattern.fullmatch(value):
+    if len(value) <= max_length and re.fullmatch(pattern, value):
         return value
     if not value:
         broken = "it must not be empty"
