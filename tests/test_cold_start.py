@@ -114,6 +114,26 @@ def test_resume_gc_only_undoes_what_run_did(monkeypatch: pytest.MonkeyPatch) -> 
         gc.enable()
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [["--local", "demo-nb", "--quiet"], ["--local", "demo-nb", "--start", "--quiet"]],
+    ids=["presign", "wait"],
+)
+def test_a_wait_turns_the_gc_back_on_a_plain_presign_does_not(
+    monkeypatch: pytest.MonkeyPatch, argv: list[str]
+) -> None:
+    from sagemaker_presign._cli import main
+
+    monkeypatch.setitem(_cli_entry.gc_state, "paused", True)  # as run() leaves it
+    gc.disable()
+    try:
+        assert main(argv) == ExitCode.OK
+        assert gc.isenabled() == ("--start" in argv)
+    finally:
+        gc.unfreeze()  # resume_gc froze this test process's objects
+        gc.enable()
+
+
 def test_the_console_script_points_at_the_entry() -> None:
     from importlib.metadata import entry_points
 
