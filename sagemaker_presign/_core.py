@@ -4,7 +4,6 @@ wait. `PresignClient` is this core plus one mixin per door (``_notebook``, ``_st
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from types import MappingProxyType
@@ -16,7 +15,7 @@ from ._lifecycle import DEFAULT_POLL_INTERVAL, Waiter, WaitPlan, run_sync
 from ._log_redaction import start_redacting, stop_redacting
 from ._redact import redact_url
 from ._responses import presigned_url
-from ._result import PresignedUrl, utc_now
+from ._result import PresignedUrl, request_clock, stamped
 from ._validation import duration_fields
 
 if TYPE_CHECKING:
@@ -155,9 +154,8 @@ class ClientCore:
         """Check, send one presign request, check its answer, build the door's result."""
         self._check_supported(call)
         # Read before sending: the service issues the URL later than this, retries included,
-        # so expires_at can only err on the early side. (request_clock(), inlined: this is
-        # the warm path, where every frame counts.)
-        clock = (utc_now(), time.monotonic())
+        # so expires_at can only err on the early side.
+        clock = request_clock()
         response = self._call(
             call.method,
             call.params,
@@ -167,8 +165,7 @@ class ClientCore:
         url = presigned_url(
             response, call.url_field, call.operation, call.subject, call.notebook_instance_name
         )
-        result = make(url, clock)
-        vars(result)["_sent_monotonic"] = clock[1]  # stamped(), inlined
+        result = stamped(make(url, clock), clock)
         if logger.isEnabledFor(logging.DEBUG):  # skip formatting the deadline when nobody listens
             logger.debug(
                 "presigned URL issued for %s, valid until %s",

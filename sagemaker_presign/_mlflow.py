@@ -75,7 +75,7 @@ class PresignedMlflowTrackingServerUrl(PresignedUrl):
         session_duration: timedelta | None = None,
         valid_for: timedelta = DEFAULT_EXPIRES_IN,
     ) -> None:
-        object.__setattr__(self, "tracking_server_name", tracking_server_name)
+        vars(self)["tracking_server_name"] = tracking_server_name
         self._set_base(url, issued_at, valid_for, session_duration)
 
     def _subject(self) -> str:

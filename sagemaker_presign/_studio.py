@@ -131,10 +131,12 @@ class PresignedDomainUrl(PresignedUrl):
         space_name: str | None = None,
         landing_uri: str | None = None,
     ) -> None:
-        object.__setattr__(self, "domain_id", domain_id)
-        object.__setattr__(self, "user_profile_name", user_profile_name)
-        object.__setattr__(self, "space_name", space_name)
-        object.__setattr__(self, "landing_uri", landing_uri)
+        vars(self).update(
+            domain_id=domain_id,
+            user_profile_name=user_profile_name,
+            space_name=space_name,
+            landing_uri=landing_uri,
+        )
         self._set_base(url, issued_at, valid_for, session_duration)
 
     def _subject(self) -> str:
