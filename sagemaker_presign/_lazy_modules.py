@@ -48,22 +48,20 @@ class LazyModule(types.ModuleType):
                 except BaseException:
                     sys.modules.setdefault(name, self)  # try again on the next access
                     raise
-                _attach(name, real)
                 vars(self).update(vars(real))
                 vars(self)["_real_module"] = real
             return real
 
 
 def defer(names: Iterable[str]) -> list[str]:
-    """Put a `LazyModule` in ``sys.modules`` for each of *names* that is importable and not
-    imported yet; return the names deferred."""
+    """Put a `LazyModule` in ``sys.modules`` for each of *names* (top-level modules) that is
+    importable and not imported yet; return the names deferred."""
     deferred: list[str] = []
     for name in names:
+        if "." in name:
+            raise ValueError(f"only top-level modules can be deferred, not {name!r}")
         if name in sys.modules:
             continue
-        parent = name.rpartition(".")[0]
-        if parent:
-            importlib.import_module(parent)  # a package, cheap; its submodule is what waits
         spec = importlib.util.find_spec(name)
         if spec is None:
             continue
@@ -72,13 +70,5 @@ def defer(names: Iterable[str]) -> list[str]:
         stand_in = LazyModule(name)
         vars(stand_in)["__spec__"] = spec
         sys.modules[name] = stand_in
-        _attach(name, stand_in)
         deferred.append(name)
     return deferred
-
-
-def _attach(name: str, module: types.ModuleType) -> None:
-    """Make *module* the attribute its parent package holds (``xml.etree.ElementTree``)."""
-    parent, _, child = name.rpartition(".")
-    if parent and parent in sys.modules:
-        setattr(sys.modules[parent], child, module)
