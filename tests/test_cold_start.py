@@ -185,7 +185,9 @@ def test_buffered_output_is_flushed_before_the_process_ends(sagemaker: LocalSage
 
 
 def test_a_reader_gone_away_is_one_line_and_a_failure_status(sagemaker: LocalSageMaker) -> None:
-    for index in range(400):
+    # ~200 KB of output, well over a pipe's 64 KiB buffer: the writer must meet the closed end
+    # (with less, it could write everything before `head` leaves, and exit 0).
+    for index in range(1500):
         sagemaker.add_notebook_instance(f"nb-{index:04d}")
     command = (
         f"{sys.executable} -m sagemaker_presign list notebook --json "
@@ -394,3 +396,13 @@ def test_a_failing_load_raises_and_is_tried_again(slow_module: str, tmp_path: Pa
     init.write_text(working)
     importlib.invalidate_caches()
     assert stand_in.double(2) == 4
+
+
+def test_only_top_level_modules_can_be_deferred() -> None:
+    from sagemaker_presign._lazy_modules import defer
+
+    # A submodule's stand-in would need its parent package's attribute kept in step too.
+    before = sys.modules.get("xml.etree.ElementTree")
+    with pytest.raises(ValueError, match="top-level"):
+        defer(["xml.etree.ElementTree"])
+    assert sys.modules.get("xml.etree.ElementTree") is before
