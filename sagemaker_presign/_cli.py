@@ -25,7 +25,7 @@ from ._cli_discovery import (
     print_rows,
     rows_for,
 )
-from ._cli_entry import resume_gc
+from ._cli_entry import turn_long_lived
 from ._cli_output import copy_to_clipboard, open_in_browser, write_result
 from ._cli_parser import PICK, PROG, STUDIO_APPS, build_parser, normalize, parse_duration
 from ._exceptions import (
@@ -117,7 +117,7 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.door == "serve":
         from ._cli_serve import run_server
 
-        resume_gc()  # a server lives long: its garbage must be collected
+        turn_long_lived()  # a server lives long: its garbage must be collected
         return run_server(parser, args, _client_for)
     progress = None
     if not (args.json or args.quiet) and sys.stderr is not None:
@@ -239,7 +239,7 @@ def _run(args: argparse.Namespace, progress: Progress | None) -> PresignedUrl:
     with _client_for(args) as (client, default_poll_interval):
         wait: dict[str, object] = {}
         if getattr(args, "wait", False):
-            resume_gc()  # a wait may poll for half an hour
+            turn_long_lived()  # a wait may poll for half an hour
             wait = {
                 "timeout": args.timeout or _DEFAULT_TIMEOUTS[args.door],
                 "poll_interval": args.poll_interval or default_poll_interval,

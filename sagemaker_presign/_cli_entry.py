@@ -6,7 +6,8 @@ client, and the cyclic garbage collector walks them again and again for nothing:
 ends a moment later. At exit, tearing down ~300 modules costs about as much as the call itself.
 So the command runs with the cyclic GC off and, once its output is flushed, ends with
 ``os._exit``, keeping its exit status. Long-lived modes (``serve``, waits) turn the GC back on
-(`resume_gc`). ``main()`` itself, as called from Python, is untouched by any of this.
+(`turn_long_lived`). It also starts from the regular expressions compiled by earlier runs
+(`_regex_cache`). ``main()`` itself, as called from Python, is untouched by any of this.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ import sys
 from collections.abc import Callable
 from typing import NoReturn
 
-__all__ = ["resume_gc", "run"]
+from . import _regex_cache
+
+__all__ = ["run", "turn_long_lived"]
 
 #: The exit status when stdout or stderr cannot be flushed at the end (ExitCode.FAILURE).
 _FLUSH_FAILED = 1
-#: "paused": whether `run` turned the GC off (and `resume_gc` has not turned it back on).
+#: "paused": whether `run` turned the GC off (and `turn_long_lived` has not turned it back on).
 gc_state = {"paused": False}
 
 
@@ -30,14 +33,19 @@ def run() -> NoReturn:
     if gc.isenabled():
         gc.disable()
         gc_state["paused"] = True
-    code = _status_of(_main)
-    os._exit(_flushed(code))
+    _regex_cache.start()
+    code = _flushed(_status_of(_main))
+    _regex_cache.finish()  # after the output: a first run's notes are written on its own time
+    os._exit(code)
 
 
-def resume_gc() -> None:
-    """Turn the cyclic GC back on for a long-lived mode, with what is alive so far frozen out of
-    its reach (start-up objects live until the end anyway). Does nothing unless `run` paused
-    it: ``main()`` called from an application leaves the application's GC alone."""
+def turn_long_lived() -> None:
+    """End the one-shot shortcuts for a mode that lives long (``serve``, waits): turn the
+    cyclic GC back on, with what is alive so far frozen out of its reach (start-up objects live
+    until the end anyway), and stop noting compiled patterns (`_regex_cache`). Touches the GC
+    only if `run` paused it: ``main()`` called from an application leaves the application's GC
+    alone."""
+    _regex_cache.finish()
     if gc_state["paused"]:
         gc_state["paused"] = False
         gc.freeze()

@@ -16,10 +16,11 @@ from __future__ import annotations
 import json
 import logging
 import os
-import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
+
+from ._cache_dir import cache_root
 
 if TYPE_CHECKING:
     import botocore.session
@@ -51,17 +52,6 @@ _ALWAYS_THERE = OPERATIONS[:3]
 DISABLE_VARIABLE = "SAGEMAKER_PRESIGN_NO_MODEL_CACHE"
 _MODEL_FILE = "service-2.json"
 _ENDPOINTS_FILE = "endpoints.json"
-
-
-def cache_root() -> Path:
-    """Where the platform keeps caches: XDG on Linux, ~/Library/Caches, %LOCALAPPDATA%."""
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = str(Path.home() / "Library" / "Caches")
-    else:
-        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "sagemaker-presign"
 
 
 def reachable_shapes(model: Mapping[str, Any], operations: Iterable[str]) -> set[str]:

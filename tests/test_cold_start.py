@@ -104,11 +104,11 @@ def test_system_exit_becomes_the_status_the_interpreter_would_give(
     assert capsys.readouterr().err == stderr
 
 
-def test_resume_gc_only_undoes_what_run_did(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_turn_long_lived_only_undoes_what_run_did(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(_cli_entry.gc_state, "paused", False)
     gc.disable()
     try:
-        _cli_entry.resume_gc()  # main() called from an application: its GC is its own business
+        _cli_entry.turn_long_lived()  # main() called from an application: its GC is its own
         assert not gc.isenabled()
     finally:
         gc.enable()
@@ -130,7 +130,7 @@ def test_a_wait_turns_the_gc_back_on_a_plain_presign_does_not(
         assert main(argv) == ExitCode.OK
         assert gc.isenabled() == ("--start" in argv)
     finally:
-        gc.unfreeze()  # resume_gc froze this test process's objects
+        gc.unfreeze()  # turn_long_lived froze this test process's objects
         gc.enable()
 
 

@@ -13,7 +13,8 @@ import pytest
 from botocore.loaders import create_loader
 
 from sagemaker_presign import NotebookInstanceStatus, PresignClient
-from sagemaker_presign._model_cache import DISABLE_VARIABLE, OPERATIONS, cache_root
+from sagemaker_presign._cache_dir import cache_root
+from sagemaker_presign._model_cache import DISABLE_VARIABLE, OPERATIONS
 from sagemaker_presign.testing import DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY, LocalSageMaker
 
 from .support import NOTEBOOK
