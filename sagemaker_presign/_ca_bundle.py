@@ -12,6 +12,11 @@ connection through a context loads the bundle into it, and later ones find it th
 Verification is unchanged: the same certificates, ``CERT_REQUIRED`` and hostname checks, which
 urllib3 still applies. It relies on the shape of botocore's ``URLLib3Session`` and urllib3's
 pools, so each piece is checked and anything unexpected leaves botocore's own behaviour in place.
+
+In the console script's one-shot runs (`lazy_lookups`), the context is given the bundle as a
+hashed directory instead (`_ca_dir`): OpenSSL then reads only the certificates a chain needs.
+Once a run turns long-lived (``serve``, waits), the next request through that context loads the
+whole bundle after all, so that the process does not depend on files in a cache folder.
 """
 
 from __future__ import annotations
@@ -22,9 +27,19 @@ import weakref
 from collections.abc import Callable
 from typing import Any, cast
 
-__all__ = ["load_ca_bundle_once"]
+__all__ = ["DISABLE_VARIABLE", "lazy_lookups", "load_ca_bundle_once"]
 
 _SETUP = "_setup_ssl_cert"
+DISABLE_VARIABLE = "SAGEMAKER_PRESIGN_NO_CA_DIR"
+#: Whether contexts get the bundle as a hashed directory (the console script's one-shot runs).
+_lazy = {"on": False}
+
+
+def lazy_lookups(on: bool) -> None:
+    """Let contexts read only the certificates they need, from a hashed directory of the
+    bundle in the cache folder (on), or not (off: what loads from now on is the whole bundle).
+    ``SAGEMAKER_PRESIGN_NO_CA_DIR=1`` keeps it off."""
+    _lazy["on"] = on and not os.environ.get(DISABLE_VARIABLE)
 
 
 def load_ca_bundle_once(client: Any) -> bool:
@@ -44,7 +59,8 @@ class _LoadOnce:
     def __init__(self, original: Callable[..., object]) -> None:
         self._original = original
         self._lock = threading.Lock()
-        # context -> the bundle paths it holds; weak, so a dropped pool manager's context goes.
+        # context -> the bundles it holds (path, or path + "/" for one it reads from a hashed
+        # directory); weak, so a dropped pool manager's context goes.
         self._loaded: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
 
     def __call__(self, conn: Any, url: str, verify: Any) -> None:
@@ -66,10 +82,24 @@ class _LoadOnce:
             return  # not the case we know: urllib3 loads the bundle per connection, as always
         with self._lock:
             held = self._loaded.setdefault(context, set())
-            if bundle not in held:
+            if bundle not in held and not (_lazy["on"] and f"{bundle}/" in held):
                 try:
-                    context.load_verify_locations(cafile=bundle)
+                    held.add(_load(context, bundle))
                 except (OSError, ValueError):
                     return  # an unreadable bundle: urllib3 fails on it and says so, as always
-                held.add(bundle)
         conn.ca_certs = None  # the context holds it: nothing left for urllib3 to load
+
+
+def _load(context: Any, bundle: str) -> str:
+    """Load *bundle* into *context*, as a hashed directory when allowed and possible; return
+    what the context holds now."""
+    if _lazy["on"]:
+        from ._ca_dir import hashed_dir
+        from ._cache_dir import cache_root
+
+        folder = hashed_dir(bundle, str(cache_root()))
+        if folder is not None:
+            context.load_verify_locations(capath=folder)
+            return f"{bundle}/"
+    context.load_verify_locations(cafile=bundle)
+    return bundle

@@ -7,7 +7,8 @@ ends a moment later. At exit, tearing down ~300 modules costs about as much as t
 So the command runs with the cyclic GC off and, once its output is flushed, ends with
 ``os._exit``, keeping its exit status. Long-lived modes (``serve``, waits) turn the GC back on
 (`turn_long_lived`). It also starts from the regular expressions compiled by earlier runs
-(`_regex_cache`). ``main()`` itself, as called from Python, is untouched by any of this.
+(`_regex_cache`), and has OpenSSL read only the CA certificates it needs (`_ca_bundle`).
+``main()`` itself, as called from Python, is untouched by any of this.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import sys
 from collections.abc import Callable
 from typing import NoReturn
 
-from . import _regex_cache
+from . import _ca_bundle, _regex_cache
 
 __all__ = ["run", "turn_long_lived"]
 
@@ -34,6 +35,7 @@ def run() -> NoReturn:
         gc.disable()
         gc_state["paused"] = True
     _regex_cache.start()
+    _ca_bundle.lazy_lookups(True)
     code = _flushed(_status_of(_main))
     _regex_cache.finish()  # after the output: a first run's notes are written on its own time
     os._exit(code)
@@ -42,10 +44,11 @@ def run() -> NoReturn:
 def turn_long_lived() -> None:
     """End the one-shot shortcuts for a mode that lives long (``serve``, waits): turn the
     cyclic GC back on, with what is alive so far frozen out of its reach (start-up objects live
-    until the end anyway), and stop noting compiled patterns (`_regex_cache`). Touches the GC
-    only if `run` paused it: ``main()`` called from an application leaves the application's GC
-    alone."""
+    until the end anyway); stop noting compiled patterns (`_regex_cache`); load the CA bundle
+    whole from now on (`_ca_bundle`). Touches the GC only if `run` paused it: ``main()`` called
+    from an application leaves the application's GC alone."""
     _regex_cache.finish()
+    _ca_bundle.lazy_lookups(False)
     if gc_state["paused"]:
         gc_state["paused"] = False
         gc.freeze()
