@@ -7,7 +7,8 @@ ends a moment later. At exit, tearing down ~300 modules costs about as much as t
 So the command runs with the cyclic GC off and, once its output is flushed, ends with
 ``os._exit``, keeping its exit status. Long-lived modes (``serve``, waits) turn the GC back on
 (`turn_long_lived`). It also starts from the regular expressions compiled by earlier runs
-(`_regex_cache`), and has OpenSSL read only the CA certificates it needs (`_ca_bundle`).
+(`_regex_cache`), has OpenSSL read only the CA certificates it needs (`_ca_bundle`) and
+defers a few more standard modules (`_lean_import.defer_for_command`).
 ``main()`` itself, as called from Python, is untouched by any of this.
 """
 
@@ -19,7 +20,7 @@ import sys
 from collections.abc import Callable
 from typing import NoReturn
 
-from . import _ca_bundle, _regex_cache
+from . import _ca_bundle, _lean_import, _regex_cache
 
 __all__ = ["run", "turn_long_lived"]
 
@@ -36,6 +37,7 @@ def run() -> NoReturn:
         gc_state["paused"] = True
     _regex_cache.start()
     _ca_bundle.lazy_lookups(True)
+    _lean_import.defer_for_command()
     code = _flushed(_status_of(_main))
     _regex_cache.finish()  # after the output: a first run's notes are written on its own time
     os._exit(code)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from sagemaker_presign import _cli_entry, _deferred_docs
+from sagemaker_presign import _cli_entry, _lean_import
 from sagemaker_presign._cli import ExitCode
 from sagemaker_presign.testing import DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY, LocalSageMaker
 
@@ -217,6 +217,11 @@ CLIENT_AND_DOCS = """
     url = client.create_presigned_url(sys.argv[2]).url
     loaded = sorted(name for name in sys.modules if name.startswith(("botocore.docs", "html.")))
     jmespath_at_first = type(sys.modules["jmespath"]).__name__
+    forwarded_at_first = sorted(
+        name for name in ("importlib.metadata", "importlib.resources") if name in sys.modules
+    )
+    import certifi, importlib.resources, os
+    bundle_found = os.path.isfile(certifi.where())  # through the forwarded importlib.resources
     pages = client.sagemaker_client.get_paginator("list_notebook_instances").paginate()
     listed = [item["NotebookInstanceName"] for page in pages for item in page["NotebookInstances"]]
     import jmespath
@@ -234,6 +239,8 @@ CLIENT_AND_DOCS = """
         "jmespath_at_first": jmespath_at_first,
         "paginator_lists": listed == [sys.argv[2]],
         "jmespath_works": jmespath.search("a.b", {"a": {"b": 3}}) == 3,
+        "forwarded_at_first": forwarded_at_first,
+        "bundle_found": bundle_found,
     }))
 """
 
@@ -257,6 +264,7 @@ def check_client_and_docs(
     assert facts["real_docstring_module"] is True
     assert facts["paginator_lists"] is True  # jmespath, deferred or not, works when needed
     assert facts["jmespath_works"] is True
+    assert facts["bundle_found"] is True  # forwarded or not, certifi finds its bundle
     return facts
 
 
@@ -264,6 +272,7 @@ def test_clients_we_build_leave_botocore_docs_unimported(sagemaker: LocalSageMak
     facts = check_client_and_docs(sagemaker)
     assert facts["loaded_at_first"] == []
     assert facts["jmespath_at_first"] == "LazyModule"  # a presign never needed it
+    assert facts["forwarded_at_first"] == []  # nor importlib.metadata or .resources
 
 
 def test_the_plain_import_when_turned_off(sagemaker: LocalSageMaker) -> None:
@@ -276,10 +285,10 @@ def test_the_plain_import_when_botocore_refuses_the_stand_in(sagemaker: LocalSag
     # A botocore that imports a name the stand-in cannot give: the import fails half-way, the
     # stand-ins go, and botocore's own import follows; the client is none the worse.
     prelude = """
-        from sagemaker_presign import _deferred_docs
+        from sagemaker_presign import _lean_import
         def refuse(name):
             raise AttributeError(name)
-        _deferred_docs._deferred_class = refuse
+        _lean_import._deferred_class = refuse
     """
     facts = check_client_and_docs(sagemaker, prelude)
     assert "botocore.docs.docstring" in facts["loaded_at_first"]  # type: ignore[operator]
@@ -308,10 +317,10 @@ def test_no_deferring_when_the_docs_folder_is_laid_out_otherwise(
         return spec
 
     monkeypatch.setattr("importlib.util.find_spec", find_spec)
-    assert not _deferred_docs.can_defer()
+    assert not _lean_import.can_defer()
     for module in ("__init__", "docstring", "utils"):
         (tmp_path / f"{module}.py").write_text("")
-    assert _deferred_docs.can_defer()
+    assert _lean_import.can_defer()
 
 
 # -- modules loaded on first use ----------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Importing botocore without its docstring machinery, which only ``help()`` ever uses.
+"""Importing botocore without what a presign never runs: its docstring machinery, which only
+``help()`` uses, and the modules of `_lazy_modules` (loaded on first use, or forwarded).
 
 ``botocore.client`` and ``botocore.waiter`` import ``botocore.docs.docstring`` to give each
 client method a lazily generated docstring, and ``botocore.handlers`` imports
@@ -16,6 +17,8 @@ It is only tried when it cannot surprise anyone: botocore's client and handlers 
 yet, no other thread running (that could import ``botocore.docs`` during the swap), and the
 folder laid out as expected. Whatever goes wrong, the plain import follows. The first clients
 built are not different in anything but when their docstrings' modules load.
+``SAGEMAKER_PRESIGN_NO_DEFERRED_IMPORTS=1`` turns all of it off, the console script's
+`defer_for_command` included.
 """
 
 from __future__ import annotations
@@ -28,9 +31,11 @@ import threading
 import types
 from typing import Any
 
-from ._lazy_modules import DEFERRED, defer
+from ._lazy_modules import COMMAND_DEFERRED, DEFERRED, FORWARDED, defer, forwarding
 
-__all__ = ["can_defer", "import_botocore_session"]
+__all__ = ["DISABLE_VARIABLE", "can_defer", "defer_for_command", "import_botocore_session"]
+
+DISABLE_VARIABLE = "SAGEMAKER_PRESIGN_NO_DEFERRED_IMPORTS"
 
 _DOCS = "botocore.docs"
 _DOCSTRING = "botocore.docs.docstring"
@@ -42,18 +47,28 @@ _deferred_classes: dict[str, type[str]] = {}
 
 def import_botocore_session() -> types.ModuleType:
     """``import botocore.session``, with botocore.docs deferred when that is safe (see above),
-    and the modules of `_lazy_modules.DEFERRED` loaded on first use."""
+    the modules of `_lazy_modules.DEFERRED` loaded on first use and the functions of
+    `_lazy_modules.FORWARDED` forwarded."""
     if can_defer():
         try:
             defer(DEFERRED)
-            _import_deferred()
+            with forwarding(FORWARDED):
+                _import_deferred()
         except Exception:  # botocore's shape is not what we know: the plain import decides
             _drop_stand_ins()
     return importlib.import_module("botocore.session")
 
 
+def defer_for_command() -> list[str]:
+    """In the console script (its own process, a single thread so far): also defer
+    `_lazy_modules.COMMAND_DEFERRED`. Returns what was deferred."""
+    if os.environ.get(DISABLE_VARIABLE) or threading.active_count() != 1:
+        return []
+    return defer(COMMAND_DEFERRED)
+
+
 def can_defer() -> bool:
-    if os.environ.get("SAGEMAKER_PRESIGN_NO_DEFERRED_IMPORTS"):
+    if os.environ.get(DISABLE_VARIABLE):
         return False
     if threading.active_count() != 1:
         return False
