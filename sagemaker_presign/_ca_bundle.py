@@ -66,6 +66,8 @@ class _LoadOnce:
     def __call__(self, conn: Any, url: str, verify: Any) -> None:
         self._original(conn, url, verify)
         bundle = getattr(conn, "ca_certs", None)
+        if not isinstance(bundle, str):
+            return  # plain HTTP, or no verification: nothing to load (the warm path)
         conn_kw: object = getattr(conn, "conn_kw", None)
         context: Any = (
             cast("dict[str, Any]", conn_kw).get("ssl_context")
@@ -73,8 +75,7 @@ class _LoadOnce:
             else None
         )
         if (
-            not isinstance(bundle, str)
-            or context is None
+            context is None
             or getattr(conn, "ca_cert_dir", None) is not None
             or not callable(getattr(context, "load_verify_locations", None))
             or not os.path.isfile(bundle)

@@ -67,8 +67,6 @@ _attached_at = -1  # how many loggers existed when the filter was last spread
 def _spread() -> None:
     global _attached_at  # noqa: PLW0603 - one process-wide set of loggers
     manager = logging.Logger.manager
-    if len(manager.loggerDict) == _attached_at:
-        return
     for name in _KNOWN:
         logging.getLogger(name)
     for name, logger in list(manager.loggerDict.items()):
@@ -85,7 +83,8 @@ def start_redacting() -> Token[bool]:
     """From now until `stop_redacting`, botocore's log records are cleaned of secrets (in
     this context: other threads' and tasks' calls are not ours). A pair of calls rather than
     a context manager: this is on every call's path."""
-    _spread()
+    if len(logging.Logger.manager.loggerDict) != _attached_at:  # a logger appeared since
+        _spread()
     return _ACTIVE.set(True)
 
 

@@ -13,9 +13,9 @@ S = TypeVar("S")
 
 
 def _fields(response: Any) -> Mapping[str, object]:
-    if type(response) is dict:  # botocore's answer: skip the slower ABC check (warm path)
+    if type(response) is dict or isinstance(response, Mapping):  # a dict skips the ABC check
         return cast("Mapping[str, object]", response)
-    return cast("Mapping[str, object]", response) if isinstance(response, Mapping) else {}
+    return {}
 
 
 # What a usable answer looks like, whole: https, a host of letters, digits, dots and hyphens

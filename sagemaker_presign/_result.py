@@ -220,7 +220,7 @@ def _rebuild(cls: type[R], state: dict[str, Any]) -> R:
 
 def request_clock() -> tuple[datetime, float]:
     """Both clocks, read together just before a request is sent."""
-    return utc_now(), time.monotonic()
+    return datetime.now(timezone.utc), time.monotonic()
 
 
 def stamped(result: R, clock: tuple[datetime, float]) -> R:
