@@ -228,7 +228,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not label.startswith("import") and not stdout.startswith("https://"):
                 raise RuntimeError(f"{label} printed no URL: {stdout!r}")
 
-        first_run, _, _ = run_with_rusage(*commands["ours"])  # fills the model cache
+        # The first runs fill the cache folder: the trimmed model and the regex notes, then
+        # the CA bundle's hashed directory. Later runs, like a user's, start from them.
+        first_run, _, _ = run_with_rusage(*commands["ours"])
+        first_https_run, _, _ = run_with_rusage(*commands["ours https"])
         cold = measure_cold(commands, args.runs, check)
         warm = [workload("warm", endpoint, args.warm_calls, env) for _ in range(args.warm_rounds)]
         memory = workload("memory", endpoint, MEMORY_CALLS, env)
@@ -253,7 +256,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ),
         *concurrency_targets(concurrent, threads),
     ]
-    print_report(targets, args.runs, first_run, aws)
+    print_report(targets, args.runs, (first_run, first_https_run), aws)
     return 0 if all(target.met for target in targets) else 1
 
 
