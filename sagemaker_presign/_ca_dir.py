@@ -26,8 +26,9 @@ import os
 import re
 import shutil
 import stat
-import sys
 from collections.abc import Callable
+
+from ._cache_dir import is_private
 
 __all__ = ["hashed_dir"]
 
@@ -57,13 +58,7 @@ def _usable(folder: str) -> bool:
         os.stat(os.path.join(folder, _MARKER))
     except OSError:
         return False
-    if not stat.S_ISDIR(info.st_mode):
-        return False
-    if sys.platform != "win32" and (
-        info.st_uid != os.geteuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
-    ):
-        return False
-    return True
+    return stat.S_ISDIR(info.st_mode) and is_private(info)
 
 
 def _build(content: bytes, folder: str) -> str | None:

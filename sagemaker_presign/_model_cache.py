@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from ._cache_dir import cache_root
+from ._cache_dir import cache_root, is_private
 
 if TYPE_CHECKING:
     import botocore.session
@@ -161,8 +161,13 @@ def load_trimmed_data(root: Path | None = None) -> TrimmedData | None:
         if len(versions) == 1:
             api_version = versions[0]
             model_file = folder / SERVICE / api_version / _MODEL_FILE
+            endpoints_file = folder / _ENDPOINTS_FILE
+            # The endpoint data decides where requests go: only files that are the user's
+            # own, and that no one else could have written, are read.
+            if not all(is_private(f.stat()) for f in (model_file, endpoints_file)):
+                return None
             model = json.loads(model_file.read_text(encoding="utf-8"))
-            endpoints = json.loads((folder / _ENDPOINTS_FILE).read_text(encoding="utf-8"))
+            endpoints = json.loads(endpoints_file.read_text(encoding="utf-8"))
             if _is_valid(model, api_version) and isinstance(endpoints, dict):
                 return TrimmedData(api_version, model, cast("dict[str, Any]", endpoints))
     except (OSError, ValueError):

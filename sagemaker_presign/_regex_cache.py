@@ -27,6 +27,8 @@ import re
 import sys
 from typing import Any, cast
 
+from ._cache_dir import cache_root, is_private
+
 __all__ = ["DISABLE_VARIABLE", "MAX_PATTERNS", "finish", "start"]
 
 DISABLE_VARIABLE = "SAGEMAKER_PRESIGN_NO_REGEX_CACHE"
@@ -126,8 +128,6 @@ def _compiler() -> Any:
 
 def _notes_path(engine: Any) -> str:
     """One file per interpreter build and engine version; `_read` also checks sys.version."""
-    from ._cache_dir import cache_root
-
     build = f"{sys.implementation.cache_tag}-{sys.hexversion:x}-{engine.MAGIC}"
     return os.path.join(cache_root(), f"regex-{build}.marshal")
 
@@ -135,8 +135,10 @@ def _notes_path(engine: Any) -> str:
 def _read(path: str) -> list[_Note]:
     try:
         with open(path, "rb") as stream:
-            # Our own notes, in the user's own cache folder: as trusted as the __pycache__
-            # files (marshal too) the interpreter runs from.
+            # Patterns decide what gets redacted and which answers are refused: only notes
+            # that are the user's own, and that no one else could have written, are read.
+            if not is_private(os.fstat(stream.fileno())):
+                return []
             interpreter, notes = marshal.load(stream)  # noqa: S302
     except (OSError, ValueError, EOFError, TypeError):
         return []
@@ -190,7 +192,7 @@ def _write(path: str, notes: list[_Note]) -> None:
     temporary = f"{path}.{os.getpid()}.tmp"
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(temporary, "wb") as stream:
+        with open(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as stream:
             marshal.dump((sys.version, notes), stream)
         os.replace(temporary, path)  # atomic: a concurrent run reads the old file or this one
     finally:

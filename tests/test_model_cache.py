@@ -131,6 +131,21 @@ def test_a_read_only_cache_folder_falls_back(sagemaker: LocalSageMaker, cache: P
 
 
 @pytest.mark.usefixtures("credentials")
+@pytest.mark.parametrize("shared", ["service-2.json", "endpoints.json"])
+def test_cache_files_others_could_write_are_not_read(
+    sagemaker: LocalSageMaker, cache: Path, shared: str
+) -> None:
+    # The endpoint data decides where requests go: a file the group could have rewritten
+    # is not trusted, and botocore's own files are used instead.
+    build(sagemaker)
+    [written] = cache.rglob(shared)
+    written.chmod(0o664)
+    client = build(sagemaker)
+    assert operation_names(client) == sorted(full_model()["operations"])
+    assert client.create_presigned_url(NOTEBOOK).url.startswith("https://")
+
+
+@pytest.mark.usefixtures("credentials")
 def test_a_corrupt_cache_is_rebuilt(sagemaker: LocalSageMaker, cache: Path) -> None:
     build(sagemaker)
     [written] = cache.rglob("service-2.json")

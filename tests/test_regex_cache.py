@@ -151,6 +151,17 @@ def test_damaged_notes_are_ignored_and_rewritten(tmp_path: Path, damage: str) ->
     assert drive(tmp_path)["compiled_anew"] == 0  # and the notes were written again, whole
 
 
+def test_notes_others_could_write_are_not_read(tmp_path: Path) -> None:
+    # Patterns decide what is redacted and which answers are refused.
+    drive(tmp_path)
+    notes_file(tmp_path).chmod(0o664)
+    facts = drive(tmp_path)
+    assert facts["loaded"] == 0
+    assert all(facts["equal"])
+    assert notes_file(tmp_path).stat().st_mode & 0o077 == 0  # written again, private
+    assert drive(tmp_path)["compiled_anew"] == 0
+
+
 def test_turned_off_by_the_environment(tmp_path: Path) -> None:
     facts = drive(tmp_path, env={_regex_cache.DISABLE_VARIABLE: "1"})
     assert facts["loaded"] == 0
