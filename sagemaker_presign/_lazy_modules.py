@@ -65,10 +65,11 @@ _NEEDS = {"bz2": "_bz2", "lzma": "_lzma"}
 #: Functions botocore's imports take from modules that a presign does not need: urllib3 asks
 #: importlib.metadata for h2's version only to switch HTTP/2 on, and certifi finds its bundle
 #: with importlib.resources only when asked where it is (together ~4 ms and ~0.7 MiB, with the
-#: zipfile, csv and importlib.abc they import).
+#: zipfile, csv and importlib.abc they import). certifi takes files/as_file from Python 3.11,
+#: path/read_text before.
 FORWARDED: dict[str, tuple[str, ...]] = {
     "importlib.metadata": ("version",),
-    "importlib.resources": ("as_file", "files"),
+    "importlib.resources": ("as_file", "files", "path", "read_text"),
 }
 
 _lock = threading.RLock()
