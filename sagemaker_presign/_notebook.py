@@ -61,7 +61,9 @@ class PresignedNotebookUrl(PresignedUrl):
         session_duration: timedelta | None = None,
         landing_path: str | None = None,
     ) -> None:
-        vars(self).update(notebook_instance_name=notebook_instance_name, landing_path=landing_path)
+        fields = vars(self)  # as _set_base does, and why
+        fields["notebook_instance_name"] = notebook_instance_name
+        fields["landing_path"] = landing_path
         self._set_base(url, issued_at, URL_VALIDITY, session_duration)
 
     def _subject(self) -> str:

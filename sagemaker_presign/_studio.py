@@ -131,12 +131,11 @@ class PresignedDomainUrl(PresignedUrl):
         space_name: str | None = None,
         landing_uri: str | None = None,
     ) -> None:
-        vars(self).update(
-            domain_id=domain_id,
-            user_profile_name=user_profile_name,
-            space_name=space_name,
-            landing_uri=landing_uri,
-        )
+        fields = vars(self)  # as _set_base does, and why
+        fields["domain_id"] = domain_id
+        fields["user_profile_name"] = user_profile_name
+        fields["space_name"] = space_name
+        fields["landing_uri"] = landing_uri
         self._set_base(url, issued_at, valid_for, session_duration)
 
     def _subject(self) -> str:
