@@ -184,7 +184,9 @@ def _notes_of(recorder: _Recorder) -> list[_Note]:
             dict(groupindex),
             tuple(indexgroup),
         )
-        notes.append((kind is bytes, pattern, flags, arguments))
+        # int(): the key's flags may be an int subclass (3.13's re._ZeroSentinel for "none
+        # given"); it hashes and compares as the int, so a plain int finds the same entry.
+        notes.append((kind is bytes, pattern, int(flags), arguments))
     return notes
 
 

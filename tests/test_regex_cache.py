@@ -117,6 +117,35 @@ def test_a_run_with_new_patterns_adds_to_the_notes(tmp_path: Path) -> None:
     assert drive(tmp_path, PATTERNS[:3])["compiled_anew"] == 0  # the old ones were kept
 
 
+def test_flags_of_an_int_subclass_are_noted_as_ints(tmp_path: Path) -> None:
+    # Python 3.13 keys re's cache with re._ZeroSentinel when no flags are given: an int
+    # subclass, which marshal refuses. The notes hold the int; the lookup finds it all the same.
+    code = """
+    import re, sys
+    from sagemaker_presign import _regex_cache
+    class Flags(int):
+        pass
+    loaded = _regex_cache.start()
+    compiler = sys.modules.get("re._compiler") or sys.modules["sre_compile"]
+    recorder = compiler._sre
+    pattern = re.compile("int-subclass-flags+", Flags(re.IGNORECASE))
+    print(loaded, len(recorder.made), pattern.flags & re.IGNORECASE == re.IGNORECASE)
+    _regex_cache.finish()
+    """
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+
+    def run() -> list[str]:
+        command = [sys.executable, "-c", textwrap.dedent(code)]
+        proc = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+        return proc.stdout.split()
+
+    first = run()
+    assert first[1:] == ["1", "True"]  # compiled (and noted) on the first run
+    second = run()
+    assert int(second[0]) >= 1
+    assert second[1:] == ["0", "True"]  # found in the notes on the second
+
+
 def test_the_notes_are_bounded(tmp_path: Path) -> None:
     many = [(f"x{n}y+", 0) for n in range(_regex_cache.MAX_PATTERNS + 40)]
     drive(tmp_path, many)
