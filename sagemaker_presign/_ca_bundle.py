@@ -59,36 +59,56 @@ class _LoadOnce:
     def __init__(self, original: Callable[..., object]) -> None:
         self._original = original
         self._lock = threading.Lock()
-        # context -> the bundles it holds (path, or path + "/" for one it reads from a hashed
-        # directory); weak, so a dropped pool manager's context goes.
-        self._loaded: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
+        # id(context) -> the bundles it holds (path, or path + "/" for one it reads from a
+        # hashed directory). Keyed by id for a lookup without lock or weakref on every request;
+        # an entry leaves with its context (weakref.finalize), before the id can be reused.
+        self._loaded: dict[int, set[str]] = {}
 
     def __call__(self, conn: Any, url: str, verify: Any) -> None:
         self._original(conn, url, verify)
         bundle = getattr(conn, "ca_certs", None)
         if not isinstance(bundle, str):
-            return  # plain HTTP, or no verification: nothing to load (the warm path)
+            return  # plain HTTP, or no verification: nothing to load
         conn_kw: object = getattr(conn, "conn_kw", None)
         context: Any = (
             cast("dict[str, Any]", conn_kw).get("ssl_context")
             if isinstance(conn_kw, dict)
             else None
         )
-        if (
-            context is None
-            or getattr(conn, "ca_cert_dir", None) is not None
-            or not callable(getattr(context, "load_verify_locations", None))
-            or not os.path.isfile(bundle)
-        ):
+        if context is None or getattr(conn, "ca_cert_dir", None) is not None:
             return  # not the case we know: urllib3 loads the bundle per connection, as always
+        held = self._loaded.get(id(context))  # the warm path: held already, no lock, no stat
+        if (held is None or not _holds(held, bundle)) and not self._load_once(context, bundle):
+            return  # urllib3 loads the bundle its own way, as always
+        conn.ca_certs = None  # the context holds it: nothing left for urllib3 to load
+
+    def _load_once(self, context: Any, bundle: str) -> bool:
+        """Load *bundle* into *context* unless it holds it; False when urllib3 should load it
+        its own way (an unusual context, an unreadable bundle: urllib3 then says so)."""
+        if not callable(getattr(context, "load_verify_locations", None)) or not os.path.isfile(
+            bundle
+        ):
+            return False
         with self._lock:
-            held = self._loaded.setdefault(context, set())
-            if bundle not in held and not (_lazy["on"] and f"{bundle}/" in held):
+            held = self._loaded.get(id(context))
+            if held is None:
+                try:
+                    weakref.finalize(context, self._loaded.pop, id(context), None)
+                except TypeError:  # a context without weak references: not one we know
+                    return False
+                held = self._loaded[id(context)] = set()
+            if not _holds(held, bundle):
                 try:
                     held.add(_load(context, bundle))
                 except (OSError, ValueError):
-                    return  # an unreadable bundle: urllib3 fails on it and says so, as always
-        conn.ca_certs = None  # the context holds it: nothing left for urllib3 to load
+                    return False
+        return True
+
+
+def _holds(held: set[str], bundle: str) -> bool:
+    """Whether a context holding *held* has *bundle* as it should now: whole, or as a hashed
+    directory while lazy lookups are allowed."""
+    return bundle in held or (_lazy["on"] and f"{bundle}/" in held)
 
 
 def _load(context: Any, bundle: str) -> str:

@@ -125,7 +125,7 @@ class NotebookDoor(ClientCore):
         API guarantee. Invalid input raises `InvalidParameterError` before anything is sent.
         """
         name = validate_notebook_instance_name(notebook_instance_name)
-        seconds = validate_session_duration(session_duration)
+        seconds = None if session_duration is None else validate_session_duration(session_duration)
         path = None if landing_path is None else check_landing_path(landing_path)
         params: dict[str, Any] = {"NotebookInstanceName": name}
         if seconds is not None:

@@ -3,6 +3,7 @@ many connections they open, verification unchanged (structural: loads are counte
 
 from __future__ import annotations
 
+import gc
 import ssl
 import subprocess
 import sys
@@ -164,6 +165,34 @@ def test_a_pool_of_another_shape_keeps_urllib3s_own_loading(trusted: Path) -> No
     session._setup_ssl_cert(held, "https://example.invalid", True)
     assert held.ca_certs is None
     assert set_up == [no_conn_kw, held]
+
+
+def test_what_is_held_leaves_with_its_context(trusted: Path) -> None:
+    def setup_ssl_cert(conn: Any, url: str, verify: Any) -> None:
+        conn.ca_certs = str(trusted)
+
+    session = SimpleNamespace(_setup_ssl_cert=setup_ssl_cert)
+    assert load_ca_bundle_once(SimpleNamespace(_endpoint=SimpleNamespace(http_session=session)))
+    loaded: dict[int, set[str]] = session._setup_ssl_cert._loaded
+    context = ssl.create_default_context()
+    conns = [SimpleNamespace(conn_kw={"ssl_context": context}, ca_cert_dir=None) for _ in "ab"]
+    setups = [session._setup_ssl_cert(c, "https://example.invalid", True) for c in conns]
+    assert setups == [None, None]
+    assert [c.ca_certs for c in conns] == [None, None]
+    assert list(loaded.values()) == [{str(trusted)}]
+    del context, conns
+    gc.collect()
+    assert loaded == {}  # no entry outlives its context (whose id could be reused)
+
+    class Unreferenceable:  # a context of another kind: no weak references
+        __slots__ = ()
+
+        def load_verify_locations(self, cafile: str) -> None:
+            raise AssertionError("not to be called")
+
+    odd = SimpleNamespace(conn_kw={"ssl_context": Unreferenceable()}, ca_cert_dir=None)
+    session._setup_ssl_cert(odd, "https://example.invalid", True)
+    assert odd.ca_certs == str(trusted)  # left to urllib3
 
 
 def test_the_command_line_server_speaks_https_with_a_latency(
