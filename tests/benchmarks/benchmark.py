@@ -197,6 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=7, help="cold runs per contender")
     parser.add_argument("--warm-calls", type=int, default=1000, help="calls per warm contender")
     parser.add_argument("--warm-rounds", type=int, default=7, help="warm measurements (median)")
+    parser.add_argument("--async-rounds", type=int, default=3, help="async runs (median)")
     parser.add_argument("--peers", type=Path, help="reuse this venv for the AWS CLI")
     args = parser.parse_args(argv)
 
@@ -235,7 +236,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         cold = measure_cold(commands, args.runs, check)
         warm = [workload("warm", endpoint, args.warm_calls, env) for _ in range(args.warm_rounds)]
         memory = workload("memory", endpoint, MEMORY_CALLS, env)
-        concurrent = workload("async", slow_endpoint, ASYNC_TASKS, env)
+        # Thread-heavy on a shared 2-core machine: one round can land on a busy patch.
+        concurrent = [
+            workload("async", slow_endpoint, ASYNC_TASKS, env) for _ in range(args.async_rounds)
+        ]
         threads = workload("threads", slow_endpoint, THREADS, env)
     finally:
         for server, _ in servers:
@@ -322,26 +326,34 @@ def memory_target(memory: dict[str, float]) -> Target:
     )
 
 
-def concurrency_targets(concurrent: dict[str, float], threads: dict[str, float]) -> list[Target]:
-    speedup = concurrent["ours_per_s"] / concurrent["before_per_s"]
+def concurrency_targets(rounds: list[dict[str, float]], threads: dict[str, float]) -> list[Target]:
+    """Figure 7 from the round with the median speedup; 7b counts the discards of every round."""
+
+    def speedup(round_: dict[str, float]) -> float:
+        return round_["ours_per_s"] / round_["before_per_s"]
+
+    ranked = sorted(rounds, key=speedup)
+    concurrent = ranked[len(ranked) // 2]
+    discards = sum(round_["ours_discards"] for round_ in rounds)
+    before_discards = sum(round_["before_discards"] for round_ in rounds)
     return [
         Target(
             f"7  async: {concurrent['tasks']:.0f} tasks at {LATENCY * 1000:.0f} ms, calls/s",
             f"{concurrent['ours_per_s']:.0f}/s",
             f"{concurrent['before_per_s']:.0f}/s",
-            speedup,
+            speedup(concurrent),
             5.0,
-            f"peer: default executor, pool of 10; discards {concurrent['ours_discards']:.0f}"
-            f" / {concurrent['before_discards']:.0f}",
+            f"median of {len(rounds)} (speedups {speedup(ranked[0]):.1f}-"
+            f"{speedup(ranked[-1]):.1f}); peer: default executor, pool of 10",
             at_least=True,
         ),
         Target(
             "7b async: connections discarded",
-            f"{concurrent['ours_discards']:.0f}",
-            f"{concurrent['before_discards']:.0f}",
-            concurrent["ours_discards"],
+            f"{discards:.0f}",
+            f"{before_discards:.0f}",
+            discards,
             0,
-            "urllib3's 'Connection pool is full' warnings",
+            f"urllib3's 'Connection pool is full' warnings, all {len(rounds)} rounds",
         ),
         Target(
             f"8  {threads['threads']:.0f} threads, one client: discards",
