@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -106,6 +108,24 @@ def with_landing_path(url: str, path: str) -> str:
     )
 
 
+@functools.lru_cache(maxsize=64)
+def _presign_call(notebook_instance_name: str, seconds: int | None) -> PresignCall:
+    """The checked request for a name, kept for the few names a process presigns again and
+    again (a serve, a notebook-automation loop): the warm path skips checking and building it.
+    Only names that pass are kept; the parameters are read-only, as the call is shared."""
+    name = validate_notebook_instance_name(notebook_instance_name)
+    params: dict[str, Any] = {"NotebookInstanceName": name}
+    if seconds is not None:
+        params["SessionExpirationDurationInSeconds"] = seconds
+    return PresignCall(
+        "create_presigned_notebook_instance_url",
+        "CreatePresignedNotebookInstanceUrl",
+        MappingProxyType(params),
+        subject=f"notebook instance {name!r}",
+        notebook_instance_name=name,
+    )
+
+
 class NotebookDoor(ClientCore):
     """PresignClient's notebook instance methods."""
 
@@ -124,19 +144,13 @@ class NotebookDoor(ClientCore):
         URL the service returned, before its query: the Jupyter server's routing, not an AWS
         API guarantee. Invalid input raises `InvalidParameterError` before anything is sent.
         """
-        name = validate_notebook_instance_name(notebook_instance_name)
         seconds = None if session_duration is None else validate_session_duration(session_duration)
         path = None if landing_path is None else check_landing_path(landing_path)
-        params: dict[str, Any] = {"NotebookInstanceName": name}
-        if seconds is not None:
-            params["SessionExpirationDurationInSeconds"] = seconds
-        call = PresignCall(
-            "create_presigned_notebook_instance_url",
-            "CreatePresignedNotebookInstanceUrl",
-            params,
-            subject=f"notebook instance {name!r}",
-            notebook_instance_name=name,
-        )
+        if type(notebook_instance_name) is str:
+            call = _presign_call(notebook_instance_name, seconds)
+        else:  # not hashable, say: the check says what is wrong with it
+            call = _presign_call(validate_notebook_instance_name(notebook_instance_name), seconds)
+        name = notebook_instance_name
 
         def make(url: str, clock: Clock) -> PresignedNotebookUrl:
             return PresignedNotebookUrl(

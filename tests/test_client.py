@@ -13,6 +13,7 @@ from botocore.config import Config
 import sagemaker_presign
 from sagemaker_presign import (
     URL_VALIDITY,
+    InvalidNotebookInstanceNameError,
     PresignClient,
     PresignedNotebookUrl,
     create_presigned_url,
@@ -52,6 +53,30 @@ def test_omitted_duration_is_not_sent(sagemaker: LocalSageMaker, client: Presign
     result = client.create_presigned_url(NOTEBOOK)
     assert result.session_duration is None
     assert sagemaker.requests[0].body == {"NotebookInstanceName": NOTEBOOK}
+
+
+def test_repeated_presigns_send_each_request_as_asked(
+    sagemaker: LocalSageMaker, client: PresignClient
+) -> None:
+    # The checked request is kept per name and duration (the warm path): every call still
+    # sends exactly its own, and a bad name is refused every time, nothing sent.
+    other = "other-nb"
+    sagemaker.add_notebook_instance(other)
+    asked = [(NOTEBOOK, None), (other, 1800), (NOTEBOOK, 3600), (NOTEBOOK, None), (other, 1800)]
+    urls = [client.create_presigned_url(name, session_duration=d).url for name, d in asked]
+    sent = [request.body for request in sagemaker.requests]
+    assert sent == [
+        {"NotebookInstanceName": name}
+        | ({} if d is None else {"SessionExpirationDurationInSeconds": d})
+        for name, d in asked
+    ]
+    assert len(set(urls)) == len(asked)  # a fresh URL each time, never a kept answer
+    for _ in range(2):
+        with pytest.raises(InvalidNotebookInstanceNameError):
+            client.create_presigned_url("-bad-")
+        with pytest.raises(TypeError, match="must be a str"):
+            client.create_presigned_url(["a", "list"])  # type: ignore[arg-type]
+    assert len(sagemaker.requests) == len(asked)
 
 
 def test_issued_at_is_read_before_the_request_is_sent(
