@@ -9,7 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import MappingProxyType
-from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from ._constants import URL_VALIDITY
@@ -109,18 +108,15 @@ def with_landing_path(url: str, path: str) -> str:
 
 
 @functools.lru_cache(maxsize=64)
-def _presign_call(notebook_instance_name: str, seconds: int | None) -> PresignCall:
+def _presign_call(notebook_instance_name: str) -> PresignCall:
     """The checked request for a name, kept for the few names a process presigns again and
     again (a serve, a notebook-automation loop): the warm path skips checking and building it.
     Only names that pass are kept; the parameters are read-only, as the call is shared."""
     name = validate_notebook_instance_name(notebook_instance_name)
-    params: dict[str, Any] = {"NotebookInstanceName": name}
-    if seconds is not None:
-        params["SessionExpirationDurationInSeconds"] = seconds
     return PresignCall(
         "create_presigned_notebook_instance_url",
         "CreatePresignedNotebookInstanceUrl",
-        MappingProxyType(params),
+        MappingProxyType({"NotebookInstanceName": name}),
         subject=f"notebook instance {name!r}",
         notebook_instance_name=name,
     )
@@ -144,13 +140,17 @@ class NotebookDoor(ClientCore):
         URL the service returned, before its query: the Jupyter server's routing, not an AWS
         API guarantee. Invalid input raises `InvalidParameterError` before anything is sent.
         """
+        if type(notebook_instance_name) is str:
+            call = _presign_call(notebook_instance_name)
+        else:  # not hashable, say: the check says what is wrong with it
+            call = _presign_call(validate_notebook_instance_name(notebook_instance_name))
+        name = notebook_instance_name
         seconds = None if session_duration is None else validate_session_duration(session_duration)
         path = None if landing_path is None else check_landing_path(landing_path)
-        if type(notebook_instance_name) is str:
-            call = _presign_call(notebook_instance_name, seconds)
-        else:  # not hashable, say: the check says what is wrong with it
-            call = _presign_call(validate_notebook_instance_name(notebook_instance_name), seconds)
-        name = notebook_instance_name
+        if seconds is not None:
+            call = call._replace(
+                params={**call.params, "SessionExpirationDurationInSeconds": seconds}
+            )
 
         def make(url: str, clock: Clock) -> PresignedNotebookUrl:
             return PresignedNotebookUrl(

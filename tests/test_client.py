@@ -76,6 +76,8 @@ def test_repeated_presigns_send_each_request_as_asked(
             client.create_presigned_url("-bad-")
         with pytest.raises(TypeError, match="must be a str"):
             client.create_presigned_url(["a", "list"])  # type: ignore[arg-type]
+        with pytest.raises(InvalidNotebookInstanceNameError):  # the name is checked first
+            client.create_presigned_url("-bad-", session_duration=5)
     assert len(sagemaker.requests) == len(asked)
 
 
