@@ -105,7 +105,7 @@ def test_the_console_scripts_deferrals_work_on_first_use() -> None:
     proc = python(COMMAND)
     assert proc.returncode == 0, proc.stderr
     facts = json.loads(proc.stdout)
-    assert facts["deferred"] == [name for name in COMMAND_DEFERRED if name in facts["kinds"]]
+    assert set(facts["deferred"]) <= set(COMMAND_DEFERRED)
     assert set(facts["deferred"]) >= {"configparser", "shlex", "mimetypes", "traceback"}
     assert set(facts["kinds"].values()) == {"LazyModule"}
     assert all(facts["works"].values()), facts["works"]
