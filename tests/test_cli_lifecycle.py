@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pty
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -112,27 +114,41 @@ def test_wait_then_presign_against_an_endpoint(sagemaker: LocalSageMaker) -> Non
     assert operations[-1] == "CreatePresignedNotebookInstanceUrl"
 
 
+@contextlib.contextmanager
+def ctrl_c_delivered() -> Iterator[None]:
+    """Children started meanwhile get Ctrl-C, even when this run ignores it (a test run
+    started in the background by a shell does): an ignored signal stays ignored across exec,
+    and Python then installs no KeyboardInterrupt handler. A handled one is reset to the
+    default at exec, which Python turns into KeyboardInterrupt."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
 def test_ctrl_c_while_waiting_exits_130(sagemaker: LocalSageMaker) -> None:
     sagemaker.script_statuses(NOTEBOOK, ["Pending"])
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "sagemaker_presign",
-            "--region",
-            "us-east-1",
-            "--endpoint-url",
-            sagemaker.endpoint_url,
-            NOTEBOOK,
-            "--wait",
-            "--poll-interval",
-            "30",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, **SIGNED},
-    )
+    with ctrl_c_delivered():
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "sagemaker_presign",
+                "--region",
+                "us-east-1",
+                "--endpoint-url",
+                sagemaker.endpoint_url,
+                NOTEBOOK,
+                "--wait",
+                "--poll-interval",
+                "30",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, **SIGNED},
+        )
     assert proc.stderr is not None
     first = proc.stderr.readline()  # the first status: it is waiting now
     assert first.endswith(f"{NOTEBOOK}: Pending\n")
