@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from ._configuration import BuiltClient, build_client, check_ready_client
 from ._exceptions import UnsupportedOperationError, is_translatable, translate
 from ._lifecycle import DEFAULT_POLL_INTERVAL, Waiter, WaitPlan, run_sync
-from ._log_redaction import start_redacting, stop_redacting
+from ._log_redaction import call_redacted
 from ._redact import redact_url
 from ._responses import presigned_url
 from ._result import PresignedUrl, request_clock, stamped
@@ -24,13 +24,14 @@ if TYPE_CHECKING:
     import boto3
     from botocore.client import BaseClient
     from botocore.config import Config
-    from typing_extensions import Self
+    from typing_extensions import Self, TypeVarTuple, Unpack
+
+    Ts = TypeVarTuple("Ts")
 
     from ._typing import SageMakerClient
 
 logger = logging.getLogger("sagemaker_presign")
 R = TypeVar("R", bound=PresignedUrl)
-Clock = tuple[datetime, float]
 
 
 class PresignCall(NamedTuple):
@@ -117,9 +118,8 @@ class ClientCore:
         notebook_instance_name: str | None = None,
     ) -> Any:
         """Make one API call, botocore's log records redacted and its errors translated."""
-        redacting = start_redacting()
         try:
-            return getattr(self._client, method)(**params)
+            return call_redacted(getattr(self._client, method), params)
         except Exception as exc:
             if not is_translatable(exc):
                 raise
@@ -130,14 +130,9 @@ class ClientCore:
                 region_name=self._region,
                 operation=method.title().replace("_", ""),
             ) from exc
-        finally:
-            stop_redacting(redacting)
 
     def _check_supported(self, call: PresignCall) -> None:
         """UnsupportedOperationError, before anything is sent, for a botocore too old."""
-        key = (call.operation, *call.params)
-        if key in self._supported:  # the warm path: checked once per operation and fields
-            return
         model = getattr(getattr(self._client, "meta", None), "service_model", None)
         if model is None:  # not a botocore client: let it try
             return
@@ -148,14 +143,22 @@ class ClientCore:
             if name not in members:
                 since = call.parameters_since.get(name)
                 raise UnsupportedOperationError(_too_old(f"{call.operation}'s {name}", since))
-        self._supported.add(key)
+        self._supported.add((call.operation, *call.params))
 
-    def _presign(self, call: PresignCall, make: Callable[[str, Clock], R]) -> R:
-        """Check, send one presign request, check its answer, build the door's result."""
-        self._check_supported(call)
+    def _presign(
+        self,
+        call: PresignCall,
+        make: Callable[[str, datetime, Unpack[Ts]], R],
+        *fields: Unpack[Ts],
+    ) -> R:
+        """Check, send one presign request, check its answer, and return the door's result,
+        ``make(url, issued_at, *fields)``."""
+        # Checked once per operation and fields; the warm path only looks the key up.
+        if (call.operation, *call.params) not in self._supported:
+            self._check_supported(call)
         # Read before sending: the service issues the URL later than this, retries included,
         # so expires_at can only err on the early side.
-        clock = request_clock()
+        issued_at, sent = request_clock()
         response = self._call(
             call.method,
             call.params,
@@ -165,7 +168,7 @@ class ClientCore:
         url = presigned_url(
             response, call.url_field, call.operation, call.subject, call.notebook_instance_name
         )
-        result = stamped(make(url, clock), clock)
+        result = stamped(make(url, issued_at, *fields), sent)
         if logger.isEnabledFor(logging.DEBUG):  # skip formatting the deadline when nobody listens
             logger.debug(
                 "presigned URL issued for %s, valid until %s",
@@ -186,8 +189,8 @@ class ClientCore:
         durations, session, valid_for = duration_fields(session_duration, expires_in)
         call = call._replace(params={**call.params, **durations})
 
-        def make(url: str, clock: Clock) -> R:
-            return result(url, identifier, clock[0], session_duration=session, valid_for=valid_for)
+        def make(url: str, issued_at: datetime) -> R:
+            return result(url, identifier, issued_at, session_duration=session, valid_for=valid_for)
 
         return self._presign(call, make)
 

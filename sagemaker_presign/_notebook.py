@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from types import MappingProxyType
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from ._constants import URL_VALIDITY
-from ._core import ClientCore, Clock, PresignCall, logger
+from ._core import ClientCore, PresignCall, logger
 from ._exceptions import (
     ConflictingStatusError,
     InvalidLandingError,
@@ -107,18 +105,44 @@ def with_landing_path(url: str, path: str) -> str:
     )
 
 
-@functools.lru_cache(maxsize=64)
-def _presign_call(notebook_instance_name: str) -> PresignCall:
-    """The checked request for a name, kept for the few names a process presigns again and
-    again (a serve, a notebook-automation loop): the warm path skips checking and building it.
-    Only names that pass are kept; the parameters are read-only, as the call is shared."""
+# The checked request per name, for the few names a process presigns again and again (a
+# serve, a notebook-automation loop): the warm path skips checking and building it. Only
+# names that pass are kept, at most _KEPT (then all go: a process presigning many names
+# keeps none long). The requests are shared: nothing changes one (`_replace` copies).
+_CALLS: dict[str, PresignCall] = {}
+_KEPT = 64
+
+
+def _checked_call(notebook_instance_name: str) -> PresignCall:
     name = validate_notebook_instance_name(notebook_instance_name)
-    return PresignCall(
+    call = PresignCall(
         "create_presigned_notebook_instance_url",
         "CreatePresignedNotebookInstanceUrl",
-        MappingProxyType({"NotebookInstanceName": name}),
+        {"NotebookInstanceName": name},
         subject=f"notebook instance {name!r}",
         notebook_instance_name=name,
+    )
+    if len(_CALLS) >= _KEPT:
+        _CALLS.clear()
+    _CALLS[name] = call
+    return call
+
+
+def _notebook_url(
+    url: str,
+    issued_at: datetime,
+    name: str,
+    seconds: int | None,
+    landing: tuple[str, str] | None,
+) -> PresignedNotebookUrl:
+    """The result: the service's URL, with the landing path (as given, as checked and
+    encoded) on it if asked for."""
+    return PresignedNotebookUrl(
+        url if landing is None else with_landing_path(url, landing[1]),
+        name,
+        issued_at,
+        None if seconds is None else timedelta(seconds=seconds),
+        None if landing is None else landing[0],
     )
 
 
@@ -140,28 +164,18 @@ class NotebookDoor(ClientCore):
         URL the service returned, before its query: the Jupyter server's routing, not an AWS
         API guarantee. Invalid input raises `InvalidParameterError` before anything is sent.
         """
-        if type(notebook_instance_name) is str:
-            call = _presign_call(notebook_instance_name)
-        else:  # not hashable, say: the check says what is wrong with it
-            call = _presign_call(validate_notebook_instance_name(notebook_instance_name))
         name = notebook_instance_name
+        # A str only: anything else (unhashable, say) goes to the check, which names it.
+        call = _CALLS.get(name) if type(name) is str else None
+        if call is None:
+            call = _checked_call(name)
         seconds = None if session_duration is None else validate_session_duration(session_duration)
-        path = None if landing_path is None else check_landing_path(landing_path)
+        landing = None if landing_path is None else (landing_path, check_landing_path(landing_path))
         if seconds is not None:
             call = call._replace(
                 params={**call.params, "SessionExpirationDurationInSeconds": seconds}
             )
-
-        def make(url: str, clock: Clock) -> PresignedNotebookUrl:
-            return PresignedNotebookUrl(
-                url if path is None else with_landing_path(url, path),
-                name,
-                clock[0],
-                None if seconds is None else timedelta(seconds=seconds),
-                landing_path,
-            )
-
-        return self._presign(call, make)
+        return self._presign(call, _notebook_url, name, seconds, landing)
 
     def get_status(self, notebook_instance_name: str) -> NotebookInstanceStatus:
         """Return the instance's status (DescribeNotebookInstance), checked and translated."""

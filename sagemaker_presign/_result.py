@@ -223,7 +223,7 @@ def request_clock() -> tuple[datetime, float]:
     return datetime.now(timezone.utc), time.monotonic()
 
 
-def stamped(result: R, clock: tuple[datetime, float]) -> R:
+def stamped(result: R, sent_monotonic: float) -> R:
     """*result*, remembering the monotonic reading of the request that made it."""
-    vars(result)["_sent_monotonic"] = clock[1]
+    vars(result)["_sent_monotonic"] = sent_monotonic
     return result

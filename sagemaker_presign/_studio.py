@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ._constants import DEFAULT_EXPIRES_IN
-from ._core import ClientCore, Clock, PresignCall
+from ._core import ClientCore, PresignCall
 from ._exceptions import InvalidLandingError, ResourceFailedError, ResourceNotInServiceError
 from ._lifecycle import Lifecycle, WaitPlan
 from ._responses import described_status
@@ -187,12 +187,12 @@ class StudioDoor(ClientCore):
             parameters_since={"LandingUri": "1.33.3"},
         )
 
-        def make(url: str, clock: Clock) -> PresignedDomainUrl:
+        def make(url: str, issued_at: datetime) -> PresignedDomainUrl:
             return PresignedDomainUrl(
                 url,
                 domain,
                 profile,
-                clock[0],
+                issued_at,
                 session_duration=session,
                 valid_for=valid_for,
                 space_name=space,

@@ -143,8 +143,7 @@ def test_fields_in_order_and_keyword_constructible() -> None:
 def issued_ago(age: timedelta) -> PresignedNotebookUrl:
     """A result as the client makes it, for a request sent *age* ago on both clocks."""
     wall, monotonic = request_clock()
-    clock = (wall - age, monotonic - age.total_seconds())
-    return stamped(PresignedNotebookUrl(URL, NOTEBOOK, clock[0]), clock)
+    return stamped(PresignedNotebookUrl(URL, NOTEBOOK, wall - age), monotonic - age.total_seconds())
 
 
 def test_a_clock_stepped_back_does_not_make_a_stale_url_fresh() -> None:

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 import logging
 import pickle
+import threading
 import traceback
+from datetime import timedelta
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from sagemaker_presign import NetworkError, PresignClient, PresignError, ServiceError
+from sagemaker_presign import (
+    AsyncPresignClient,
+    NetworkError,
+    PresignClient,
+    PresignError,
+    ServiceError,
+)
 from sagemaker_presign._exceptions import MAX_SERVICE_MESSAGE
 from sagemaker_presign._redact import escape_controls, redact_url, scrub
 from sagemaker_presign.testing import DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY, LocalSageMaker
@@ -218,3 +227,48 @@ def test_every_error_message_is_one_clean_line(
     assert "\x1b" not in message
     assert "\n" not in message
     assert "\\x1b[2J" in message
+
+
+def test_the_async_clients_calls_are_redacted_in_its_worker_threads(
+    sagemaker: LocalSageMaker, debug_everything: pytest.LogCaptureFixture
+) -> None:
+    async def presign() -> str:
+        async with AsyncPresignClient.from_sync(sagemaker.client(config=FAST_CONFIG)) as aclient:
+            return (await aclient.create_presigned_url(NOTEBOOK)).url
+
+    url = asyncio.run(presign())
+    text = everything_logged(debug_everything)
+    assert "Response body" in text, "botocore did log the response, in a worker thread"
+    threads = {record.threadName or "" for record in debug_everything.records}
+    assert any(name.startswith("sagemaker-presign") for name in threads)
+    for secret in secrets_of(sagemaker, url):
+        assert secret not in text
+
+
+def test_only_the_thread_inside_our_call_is_redacted(
+    token_session: boto3.Session, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Each request takes 0.3 s, so the application's own call, in another thread, is in
+    # flight while ours is: its records are left alone, ours are cleaned.
+    with LocalSageMaker(latency=0.3) as sagemaker:
+        sagemaker.add_notebook_instance(NOTEBOOK)
+        raw = new_client(token_session, endpoint_url=sagemaker.endpoint_url)
+        ours = PresignClient(new_client(token_session, endpoint_url=sagemaker.endpoint_url))
+        ours.create_presigned_url(NOTEBOOK)  # the filter is in place now
+        caplog.set_level(logging.DEBUG)
+        theirs: list[str] = []
+        thread = threading.Thread(
+            target=lambda: theirs.append(
+                raw.create_presigned_notebook_instance_url(NotebookInstanceName=NOTEBOOK)[
+                    "AuthorizedUrl"
+                ]
+            )
+        )
+        thread.start()
+        url = ours.create_presigned_url(NOTEBOOK).url
+        thread.join()
+    overlap = sagemaker.requests[-2:]
+    assert abs(overlap[0].received_at - overlap[1].received_at) < timedelta(seconds=0.3)
+    text = everything_logged(caplog)
+    assert theirs[0].partition("authToken=")[2] in text
+    assert url.partition("authToken=")[2] not in text
