@@ -19,11 +19,12 @@ from ._exceptions import (
 )
 from ._lifecycle import Lifecycle, WaitPlan
 from ._responses import described_status
-from ._result import PresignedUrl
+from ._result import PresignedUrl, issued
 from ._status import NotebookInstanceStatus
 from ._validation import validate_notebook_instance_name, validate_session_duration
 
 _UNSAFE_PATH = r"[\x00-\x1f\x7f-\x9f?#\\]"
+_new = object.__new__
 
 NOTEBOOK_LIFECYCLE = Lifecycle(
     status_type=NotebookInstanceStatus,
@@ -135,14 +136,19 @@ def _notebook_url(
     seconds: int | None,
     landing: tuple[str, str] | None,
 ) -> PresignedNotebookUrl:
-    """The result: the service's URL, with the landing path (as given, as checked and
-    encoded) on it if asked for."""
-    return PresignedNotebookUrl(
+    """The presign path's result, set as ``PresignedNotebookUrl(...)`` would set it (its
+    checks are already done): the service's URL, with the landing path (as given, as
+    checked and encoded) on it if asked for."""
+    result = _new(PresignedNotebookUrl)
+    fields = vars(result)
+    fields["notebook_instance_name"] = name
+    fields["landing_path"] = None if landing is None else landing[0]
+    return issued(
+        result,
         url if landing is None else with_landing_path(url, landing[1]),
-        name,
         issued_at,
+        URL_VALIDITY,
         None if seconds is None else timedelta(seconds=seconds),
-        None if landing is None else landing[0],
     )
 
 

@@ -88,15 +88,7 @@ class PresignedUrl:
             if issued_at.utcoffset() is None:
                 raise ValueError("issued_at must be timezone-aware")
             issued_at = issued_at.astimezone(timezone.utc)
-        # Results set their fields straight into the instance's dict (the frozen dataclass's
-        # __setattr__ refuses), item by item: half the instructions of one update(**fields)
-        # call, on every presign.
-        fields = vars(self)
-        fields["issued_at"] = issued_at
-        fields["valid_for"] = valid_for
-        fields["session_duration"] = session_duration
-        fields["_secret"] = SecretUrl(url)
-        fields["_sent_monotonic"] = None
+        issued(self, url, issued_at, valid_for, session_duration)
 
     # What each door says of itself, in messages and reprs.
     def _subject(self) -> str:
@@ -215,6 +207,28 @@ def _rebuild(cls: type[R], state: dict[str, Any]) -> R:
     base = {k: state.pop(k) for k in ("url", "issued_at", "valid_for", "session_duration")}
     vars(result).update(state)
     result._set_base(**base)  # pyright: ignore[reportPrivateUsage]
+    return result
+
+
+def issued(
+    result: R,
+    url: str,
+    issued_at: datetime,
+    valid_for: timedelta,
+    session_duration: timedelta | None,
+) -> R:
+    """*result* with its base fields set, its door's own set already: what the constructors
+    do once *issued_at* is checked, and what the presign path does alone (its clock reads UTC)
+    for a result made with ``object.__new__``, skipping ``__init__``'s checks and calls.
+
+    The fields go straight into the instance's dict (the frozen dataclass's __setattr__
+    refuses), item by item: half the instructions of one ``update(**fields)`` call."""
+    fields = vars(result)
+    fields["issued_at"] = issued_at
+    fields["valid_for"] = valid_for
+    fields["session_duration"] = session_duration
+    fields["_secret"] = SecretUrl(url)
+    fields["_sent_monotonic"] = None
     return result
 
 
