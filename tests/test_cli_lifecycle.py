@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Generator
 from pathlib import Path
 
 import pytest
@@ -115,7 +115,7 @@ def test_wait_then_presign_against_an_endpoint(sagemaker: LocalSageMaker) -> Non
 
 
 @contextlib.contextmanager
-def ctrl_c_delivered() -> Iterator[None]:
+def ctrl_c_delivered() -> Generator[None, None, None]:
     """Children started meanwhile get Ctrl-C, even when this run ignores it (a test run
     started in the background by a shell does): an ignored signal stays ignored across exec,
     and Python then installs no KeyboardInterrupt handler. A handled one is reset to the

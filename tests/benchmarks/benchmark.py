@@ -300,14 +300,18 @@ def cold_targets(cold: dict[str, Sample]) -> list[Target]:
 
 
 def warm_target(warm: list[dict[str, float]], calls: int) -> Target:
-    ratios = [round_["ours"] / round_["bare"] for round_ in warm]
+    # Judged on the paired-block medians: the totals' ratio is the same figure with the
+    # machine's bursts left in (both are printed, with their spread over the rounds).
+    paired = [round_["paired"] for round_ in warm]
+    totals = [round_["ours"] / round_["bare"] for round_ in warm]
     return Target(
         f"4  warm: {calls} calls, PresignClient / bare",
         f"{statistics.median(r['ours'] for r in warm):.3f} s",
         f"{statistics.median(r['bare'] for r in warm):.3f} s",
-        statistics.median(ratios),
+        statistics.median(paired),
         1.02,
-        f"ratios {min(ratios):.3f}-{max(ratios):.3f} over {len(warm)} rounds",
+        f"paired blocks {min(paired):.3f}-{max(paired):.3f}, totals {min(totals):.3f}-"
+        f"{max(totals):.3f} (median {statistics.median(totals):.3f}) over {len(warm)} rounds",
     )
 
 

@@ -78,13 +78,13 @@ def print_report(
         f"first ever run of ours (empty cache folder): {first_runs[0]:.3f} s; "
         f"then the first over HTTPS: {first_runs[1]:.3f} s\n"
     )
-    header = f"{'figure':46} {'ours':>11} {'peer':>11} {'ratio':>6} {'target':>7}  result  spread"
+    header = f"{'figure':46} {'ours':>11} {'peer':>11} {'ratio':>7} {'target':>7}  result  spread"
     print(header)
     print("-" * len(header))
     for target in targets:
         bound = f"{'>=' if target.at_least else '<='}{target.limit:g}"
         print(
-            f"{target.label:46} {target.ours:>11} {target.peer:>11} {target.ratio:6.2f} "
+            f"{target.label:46} {target.ours:>11} {target.peer:>11} {target.ratio:7.3f} "
             f"{bound:>7}  {'PASS' if target.met else 'MISS':6}  {target.spread}"
         )
     missed = [target.label.split()[0] for target in targets if not target.met]

@@ -15,6 +15,7 @@ import asyncio
 import gc
 import json
 import logging
+import statistics
 import sys
 import threading
 import time
@@ -42,6 +43,9 @@ def bare(endpoint: str) -> Any:
 
 
 def warm(endpoint: str, name: str, calls: int) -> dict[str, float]:
+    """Seconds for *calls* calls each, and ``paired``: the median, over pairs of neighbouring
+    blocks (one of each), of ours / bare, which a burst of the shared machine's other work
+    moves far less than it moves the totals."""
     presign, raw = ours(endpoint), bare(endpoint)
 
     def run_ours() -> None:
@@ -53,7 +57,7 @@ def warm(endpoint: str, name: str, calls: int) -> dict[str, float]:
     for warm_up in (run_ours, run_bare):
         for _ in range(100):
             warm_up()
-    totals = {"ours": 0.0, "bare": 0.0}
+    blocks: dict[str, list[float]] = {"ours": [], "bare": []}
     # Small blocks in ABBA order, so that a slow patch of the machine hits both alike.
     for index in range(calls // BLOCK):
         pair: list[tuple[str, Callable[[], None]]] = [("ours", run_ours), ("bare", run_bare)]
@@ -61,8 +65,14 @@ def warm(endpoint: str, name: str, calls: int) -> dict[str, float]:
             start = time.perf_counter()
             for _ in range(BLOCK):
                 call()
-            totals[label] += time.perf_counter() - start
-    return totals
+            blocks[label].append(time.perf_counter() - start)
+    return {
+        "ours": sum(blocks["ours"]),
+        "bare": sum(blocks["bare"]),
+        "paired": statistics.median(
+            a / b for a, b in zip(blocks["ours"], blocks["bare"], strict=True)
+        ),
+    }
 
 
 def memory(endpoint: str, name: str, calls: int) -> dict[str, float]:
