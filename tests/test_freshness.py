@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -178,3 +179,23 @@ def test_an_unpickled_result_falls_back_on_the_wall_clock() -> None:
         assert result.is_stale, "this process measured its age on the monotonic clock"
         assert not copy.is_stale, "another process can only read the wall clock"
         assert copy.time_remaining == URL_VALIDITY
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"session_duration": 3600, "landing_path": "/lab/tree/a b.ipynb"}],
+    ids=["plain", "session-and-landing"],
+)
+def test_the_presign_paths_result_is_the_constructors(
+    client: PresignClient, options: dict[str, Any]
+) -> None:
+    # The presign path sets its result's fields itself, skipping __init__: it must set
+    # exactly what the constructor sets, in the same order.
+    result = client.create_presigned_url(NOTEBOOK, **options)
+    by_hand = PresignedNotebookUrl(
+        result.url, NOTEBOOK, result.issued_at, result.session_duration, result.landing_path
+    )
+    assert result == by_hand
+    assert list(vars(result)) == list(vars(by_hand))
+    assert repr(result) == repr(by_hand)
+    assert result.issued_at.tzinfo is timezone.utc
