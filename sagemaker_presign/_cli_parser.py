@@ -262,6 +262,40 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="USER",
         help="let in only these users (repeatable; default: anyone the proxy authenticated)",
     )
+    serve.add_argument(
+        "--owner-tag",
+        metavar="KEY",
+        help="let a person open only resources tagged KEY=<their identity> (read with ListTags)",
+    )
+    serve.add_argument(
+        "--policy",
+        metavar="FILE",
+        help='a JSON (or TOML) map of who may open what: {"alice": ["notebook:alice-*"], '
+        '"group:ml": ["mlflow:*"], "*": ["studio:*/{user}"]}',
+    )
+    serve.add_argument(
+        "--groups-header",
+        metavar="NAME",
+        help="the header your proxy sets to the user's groups, comma-separated (for --policy)",
+    )
+    profile_map = serve.add_mutually_exclusive_group()
+    profile_map.add_argument(
+        "--studio-profile-from-identity",
+        action="store_true",
+        help="each person opens only the Studio user profile named like their identity",
+    )
+    profile_map.add_argument(
+        "--studio-profile-map",
+        metavar="FILE",
+        help='each person opens only their Studio user profile: a JSON map {"alice": "alice-p"}',
+    )
+    serve.add_argument(
+        "--allowed-host",
+        action="append",
+        metavar="HOST",
+        help="answer requests for this Host (repeatable; default: the bound address and "
+        "localhost); others get 421. The CSRF secret comes from SAGEMAKER_PRESIGN_WEB_SECRET",
+    )
     _common(serve, waits=None, presigns=False)
     return parser
 
@@ -288,6 +322,11 @@ VALUE_FLAGS = frozenset(
         "--port",
         "--trust-header",
         "--allow",
+        "--owner-tag",
+        "--policy",
+        "--groups-header",
+        "--studio-profile-map",
+        "--allowed-host",
     }
 )
 

@@ -10,6 +10,7 @@ from sagemaker_presign import PresignClient
 from sagemaker_presign.testing import LocalSageMaker
 
 from .support import FAST_CONFIG, NOTEBOOK
+from .web_support import Site
 
 pytest_plugins = ["pytester"]
 
@@ -59,3 +60,11 @@ def client(sagemaker: LocalSageMaker) -> Iterator[PresignClient]:
     """A PresignClient wired to the LocalSageMaker, with short timeouts."""
     with sagemaker.client(config=FAST_CONFIG) as presign_client:
         yield presign_client
+
+
+@pytest.fixture
+def site(sagemaker: LocalSageMaker, client: PresignClient) -> Iterator[Site]:
+    sagemaker.add_notebook_instance("stopped-nb", status="Stopped")
+    running = Site(sagemaker, client)
+    yield running
+    running.close()

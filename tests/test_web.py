@@ -3,13 +3,10 @@ driven by a real HTTP client."""
 
 from __future__ import annotations
 
-import http.client
 import logging
-import re
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,59 +14,10 @@ import pytest
 
 from sagemaker_presign import PresignClient
 from sagemaker_presign.testing import LocalSageMaker
-from sagemaker_presign.web import Target, allow_users, create_app, serve, trusted_header
+from sagemaker_presign.web import Target, create_app
 
 from .test_doors import has
-
-USER = {"X-Forwarded-User": "alice"}
-
-
-class Site:
-    """The app served on a free port of 127.0.0.1, and a LocalSageMaker behind it."""
-
-    def __init__(self, sagemaker: LocalSageMaker, client: PresignClient, **options: Any) -> None:
-        self.sagemaker = sagemaker
-        identity = trusted_header("X-Forwarded-User")
-        options.setdefault("authorize", allow_users(identity, ["alice", "bob"]))
-        self.app = create_app(client, identity=identity, refresh_seconds=1, **options)
-        self.server = serve(self.app, "127.0.0.1", 0)
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def request(
-        self,
-        method: str,
-        path: str,
-        headers: dict[str, str] | None = None,
-        body: str | None = None,
-    ) -> tuple[int, dict[str, str], str]:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            sent = {**(headers or {})}
-            if body is not None:
-                sent["Content-Type"] = "application/x-www-form-urlencoded"
-            connection.request(method, path, body=body, headers=sent)
-            response = connection.getresponse()
-            return response.status, dict(response.getheaders()), response.read().decode()
-        finally:
-            connection.close()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def site(sagemaker: LocalSageMaker, client: PresignClient) -> Iterator[Site]:
-    sagemaker.add_notebook_instance("stopped-nb", status="Stopped")
-    running = Site(sagemaker, client)
-    yield running
-    running.close()
-
-
-def started(sagemaker: LocalSageMaker) -> int:
-    return [r.operation for r in sagemaker.requests].count("StartNotebookInstance")
+from .web_support import USER, Site, csrf_of, started
 
 
 def test_a_click_is_a_303_to_a_fresh_url_that_nothing_caches(site: Site) -> None:
@@ -121,12 +69,6 @@ def test_authorize_sees_the_target(sagemaker: LocalSageMaker, client: PresignCli
 def test_authorize_is_mandatory(client: PresignClient) -> None:
     with pytest.raises(TypeError, match="authorize"):
         create_app(client, authorize=None)  # type: ignore[arg-type]
-
-
-def csrf_of(page: str) -> str:
-    match = re.search(r'name="csrf" value="([0-9a-f]+)"', page)
-    assert match is not None, page
-    return match.group(1)
 
 
 def test_a_get_never_starts_anything(site: Site) -> None:
@@ -231,18 +173,19 @@ def test_studio_routes(sagemaker: LocalSageMaker, client: PresignClient) -> None
     domain = sagemaker.add_domain().domain_id
     sagemaker.add_user_profile(domain, "alice")
     sagemaker.add_user_profile(domain, "newbie", status="Pending")
-    site = Site(sagemaker, client, studio_profile_for=trusted_header("X-Forwarded-User"))
+    site = Site(sagemaker, client)
     try:
         status, headers, _ = site.request("GET", f"/studio/{domain}/alice", USER)
         assert status == 303
         assert headers["Location"] == sagemaker.issued_domain_urls[-1]
-        mapped = site.request("GET", f"/studio/{domain}", USER)
-        assert mapped[0] == 303, "the identity maps to its own user profile"
         waiting = site.request("GET", f"/studio/{domain}/newbie", USER)
         assert waiting[0] == 200
         assert waiting[1]["Refresh"] == "1"
         assert "Pending" in waiting[2]
-        assert site.request("POST", f"/studio/{domain}/newbie", USER, "csrf=x")[0] == 405
+        refused = site.request("POST", f"/studio/{domain}/newbie", USER, "csrf=x")
+        assert refused[0] == 405
+        assert refused[1]["Allow"] == "GET"
+        assert "accepts GET only" in refused[2]
     finally:
         site.close()
 

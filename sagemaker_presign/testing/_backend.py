@@ -11,11 +11,12 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from ._doors import DoorStore
 from ._errors import ApiError
 from ._notebooks import JsonObject, NotebookInstance, NotebookStore
+from ._paging import paginate
 
 __all__ = ["ApiError", "Backend", "Fault", "JsonObject", "NotebookInstance", "RecordedRequest"]
 
@@ -91,7 +92,11 @@ class Backend:
             "UpdateNotebookInstance": notebooks.update,
             "DeleteNotebookInstance": notebooks.delete,
             "ListNotebookInstances": notebooks.list,
+            "AddTags": self._add_tags,
+            "ListTags": self._list_tags,
         }
+        #: Tags by resource ARN (any ARN may carry tags, as for the service's AddTags).
+        self.tags: dict[str, dict[str, str]] = {}
         doors = self.doors
         for operation in (
             "DescribeDomain",
@@ -176,6 +181,25 @@ class Backend:
             raise ApiError("UnknownOperationException", f"Unknown operation {operation}")
         with self._lock:
             return handler(body)
+
+    def _add_tags(self, body: JsonObject) -> JsonObject:
+        arn, tags = body.get("ResourceArn"), body.get("Tags")
+        if not isinstance(arn, str) or not arn or not isinstance(tags, list):
+            raise ApiError("ValidationException", "ResourceArn and Tags are required")
+        held = self.tags.setdefault(arn, {})
+        for tag in cast("list[object]", tags):
+            if isinstance(tag, dict):
+                pair = cast("dict[str, object]", tag)
+                held[str(pair.get("Key"))] = str(pair.get("Value", ""))
+        return {"Tags": [{"Key": k, "Value": v} for k, v in held.items()]}
+
+    def _list_tags(self, body: JsonObject) -> JsonObject:
+        arn = body.get("ResourceArn")
+        if not isinstance(arn, str) or not arn:
+            raise ApiError("ValidationException", "ResourceArn is required")
+        held = [{"Key": k, "Value": v} for k, v in self.tags.get(arn, {}).items()]
+        page, answer = paginate(held, body, default_max=50)
+        return {"Tags": page, **answer}
 
     def _create_presigned_url(self, body: JsonObject) -> JsonObject:
         name = body.get("NotebookInstanceName")

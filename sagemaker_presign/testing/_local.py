@@ -206,6 +206,12 @@ class LocalSageMaker:
         with self._backend.locked():
             return self._backend.doors.add_app("partner-app", name, arn)
 
+    def tag(self, resource_arn: str, **tags: str) -> None:
+        """Tag a resource by its ARN (``DescribeNotebookInstance``'s ``NotebookInstanceArn``,
+        a user profile's ``UserProfileArn``...), as ``AddTags`` would; ``ListTags`` reads them."""
+        with self._backend.locked():
+            self._backend.tags.setdefault(resource_arn, {}).update(tags)
+
     @property
     def issued_domain_urls(self) -> list[str]:
         """Every Studio URL handed out, newest last (a copy)."""

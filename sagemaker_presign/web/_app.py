@@ -1,22 +1,18 @@
-"""The WSGI app: authorize, check the resource, mint a fresh URL per click, answer ``303``.
+"""The WSGI app: check the request, authorize, mint a fresh URL per click, answer ``303``.
 
 Nothing here caches a URL: each ``GET`` that finds its resource ready mints one and sends the
 browser there with ``303 See Other`` and ``Cache-Control: no-store``, so no browser or proxy
-can replay a dead URL. A stopped resource is started only by a ``POST`` carrying a CSRF token,
-never by a ``GET``. One PresignClient is shared by every thread of the server.
+can replay a dead URL. A stopped resource is started only by a ``POST`` from a known person
+carrying a CSRF token, never by a ``GET``. One PresignClient is shared by every thread.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
-import secrets
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, quote
 
@@ -30,110 +26,93 @@ from sagemaker_presign._exceptions import (
     ThrottlingError,
 )
 
-from ._pages import error_page, start_form, waiting_page
+from ._csrf import CsrfTokens, secret_bytes
+from ._pages import STYLE_HASH, error_page, start_form, waiting_page
+from ._policy import Authorize, Environ, Identity, Target
+from ._request import ROUTE_METHODS, body_problem, host_allowed, printable, route
 
 if TYPE_CHECKING:
     from sagemaker_presign._client import PresignClient
 
-Environ = Mapping[str, Any]
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
+Answer = tuple[int, list[tuple[str, str]], bytes, str]
 
 logger = logging.getLogger("sagemaker_presign.web")
 
+#: The Host names accepted when create_app is not told: loopback only.
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+#: The largest request body read (the Start form is ~100 bytes).
+MAX_BODY = 4096
+
 _REASONS = {
+    204: "No Content",
     303: "See Other",
     400: "Bad Request",
     403: "Forbidden",
     404: "Not Found",
     405: "Method Not Allowed",
     409: "Conflict",
+    411: "Length Required",
+    413: "Content Too Large",
+    421: "Misdirected Request",
     502: "Bad Gateway",
     503: "Service Unavailable",
 }
-# On every answer: nothing cacheable, no Referer carrying a URL anywhere.
+# On every answer: nothing cacheable, no Referer carrying a URL anywhere, never in a frame.
 _ALWAYS = [
     ("Cache-Control", "no-store"),
     ("Pragma", "no-cache"),
     ("Referrer-Policy", "no-referrer"),
     ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    (
+        "Content-Security-Policy",
+        f"default-src 'none'; style-src '{STYLE_HASH}'; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'",
+    ),
 ]
 
 
-@dataclass(frozen=True)
-class Target:
-    """What a request asks to open; `authorize` gets it with the request's environ."""
-
-    kind: str
-    """``"notebook"``, ``"studio"`` or ``"mlflow"``."""
-    name: str
-    """The notebook instance, the Studio user profile or the MLflow tracking server."""
-    domain_id: str | None = None
-    """For Studio: the domain."""
-    space_name: str | None = None
-    """For Studio: the space, if one was asked for."""
-
-
-Authorize = Callable[[Environ, Target], bool]
-
-
-def trusted_header(name: str) -> Callable[[Environ], str | None]:
-    """The identity an authenticating proxy put in header *name* (``X-Forwarded-User``...).
-
-    Only trustworthy behind that proxy, when nothing else can reach the app: anyone who can
-    talk to the app directly can send the header too.
-    """
-    key = "HTTP_" + name.upper().replace("-", "_")
-
-    def identity(environ: Environ) -> str | None:
-        value = environ.get(key)
-        return value.strip() or None if isinstance(value, str) else None
-
-    return identity
-
-
-def allow_users(
-    identity: Callable[[Environ], str | None], users: Iterable[str] | None = None
-) -> Authorize:
-    """An `authorize` that lets in requests with an identity (one of *users*, if given)."""
-    allowed = None if users is None else frozenset(users)
-
-    def authorize(environ: Environ, target: Target) -> bool:
-        who = identity(environ)
-        return who is not None and (allowed is None or who in allowed)
-
-    return authorize
+class _Denied(Exception):
+    """The request is refused before its target is fully known."""
 
 
 class _App:
-    def __init__(
+    def __init__(  # noqa: PLR0917 (private; create_app takes keywords)
         self,
         client: PresignClient,
         authorize: Authorize,
-        identity: Callable[[Environ], str | None] | None,
-        studio_profile_for: Callable[[Environ], str | None] | None,
+        identity: Identity | None,
+        studio_profile_for: Identity | None,
         refresh_seconds: int,
+        secret: str | bytes | None,
+        allowed_hosts: Iterable[str],
     ) -> None:
         self.client = client
         self.authorize = authorize
-        self.identity: Callable[[Environ], str | None] = identity or _nobody
+        self.identity = identity
         self.studio_profile_for = studio_profile_for
         self.refresh = refresh_seconds
-        self._secret = secrets.token_bytes(32)
+        self.tokens = CsrfTokens(secret_bytes(secret))
+        self.hosts = frozenset(host.lower().strip("[]") for host in allowed_hosts)
         self._waiting: OrderedDict[tuple[str | None, Target], float] = OrderedDict()
         self._lock = threading.Lock()
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         began = time.monotonic()
         method = str(environ.get("REQUEST_METHOD", "GET"))
-        who = self.identity(environ)
         path = str(environ.get("PATH_INFO", ""))
+        if path == "/favicon.ico":  # asked for by every browser on every page: no log line
+            start_response("204 No Content", list(_ALWAYS))
+            return [b""]
+        who = self.identity(environ) if self.identity is not None else None
         status, headers, body, outcome = self._handle(environ, method, path, who)
         logger.info(
             "%s %s %s -> %d %s (%.0f ms)",
-            who or "-",
-            method,
-            path,
+            printable(who or "-"),
+            printable(method),
+            printable(path),
             status,
             outcome,
             (time.monotonic() - began) * 1000,
@@ -141,44 +120,70 @@ class _App:
         start_response(f"{status} {_REASONS.get(status, 'OK')}", [*_ALWAYS, *headers])
         return [body]
 
-    # --- routing ---
-
-    def _handle(
+    def _handle(  # noqa: PLR0911 (one answer per check, in the order they are made)
         self, environ: Environ, method: str, path: str, who: str | None
-    ) -> tuple[int, list[tuple[str, str]], bytes, str]:
-        target = self._route(environ, path)
-        if target is None:
+    ) -> Answer:
+        if not host_allowed(environ, self.hosts):
+            return _html(421, "Wrong host", "This server does not answer for that host.", "host")
+        problem = body_problem(environ, MAX_BODY)
+        if problem is not None:
+            status, detail = problem
+            return _html(status, "Bad request", detail, "body")
+        found = route(path)
+        if found is None:
             return _html(404, "Not found", "There is nothing to open here.", "no route")
-        if method not in ("GET", "POST"):
-            return _html(405, "Method not allowed", "Use GET.", "method")
-        if not self.authorize(environ, target):
-            return _html(403, "Forbidden", "You may not open this.", "denied")
+        kind, names = found
+        allowed = ROUTE_METHODS[kind]
+        if method not in allowed:
+            detail = f"This address accepts {' and '.join(allowed)} only."
+            status, headers, body, outcome = _html(405, "Method not allowed", detail, "method")
+            return status, [*headers, ("Allow", ", ".join(allowed))], body, outcome
         try:
+            target = self._target(environ, kind, names)
+            if target is None:
+                return _html(404, "Not found", "There is nothing to open here.", "no route")
+            if not self._allowed(environ, target):
+                return _html(403, "Forbidden", "You may not open this.", "denied")
             if method == "POST":
-                return self._start(environ, target, who, path)
-            return self._open(environ, target, who, path)
+                return self._start(environ, target, who)
+            return self._open(environ, target, who)
+        except _Denied:
+            return _html(403, "Forbidden", "You may not open this.", "denied")
         except PresignError as error:
             return self._error(error)
 
-    def _route(self, environ: Environ, path: str) -> Target | None:
-        parts = [part for part in path.split("/") if part]
-        if len(parts) == 2 and parts[0] in ("notebook", "mlflow"):
-            return Target(parts[0], parts[1])
-        if parts[:1] == ["studio"] and len(parts) in (2, 3, 4):
-            profile = parts[2] if len(parts) > 2 else None
-            if profile is None and self.studio_profile_for is not None:
-                profile = self.studio_profile_for(environ)
-            if profile is None:
-                return None
-            space = parts[3] if len(parts) == 4 else None
-            return Target("studio", profile, domain_id=parts[1], space_name=space)
-        return None
+    def _target(self, environ: Environ, kind: str, names: list[str]) -> Target | None:
+        """The route's Target; a Studio domain name resolved to its ID."""
+        if kind != "studio":
+            return Target(kind, names[0])
+        domain, profile, space = names[0], names[1] if len(names) > 1 else None, None
+        if len(names) > 2:
+            space = names[2]
+        if profile is None and self.studio_profile_for is not None:
+            profile = self.studio_profile_for(environ)
+        if profile is None:
+            return None
+        if not domain.startswith("d-"):
+            try:
+                domain = self.client.resolve_domain_id(domain)
+            except ResourceNotFoundError:
+                # Only someone the policy would let in learns that the name does not exist.
+                unresolved = Target("studio", profile, domain_id=domain, space_name=space)
+                if not self._allowed(environ, unresolved):
+                    raise _Denied from None
+                raise
+        return Target("studio", profile, domain_id=domain, space_name=space)
+
+    def _allowed(self, environ: Environ, target: Target) -> bool:
+        # One profile per person: nobody opens another's, whatever the route names.
+        mapped = self.studio_profile_for
+        if target.kind == "studio" and mapped is not None and target.name != mapped(environ):
+            return False
+        return bool(self.authorize(environ, target))
 
     # --- GET: ready -> mint and redirect; else a page that says where it is ---
 
-    def _open(
-        self, environ: Environ, target: Target, who: str | None, path: str
-    ) -> tuple[int, list[tuple[str, str]], bytes, str]:
+    def _open(self, environ: Environ, target: Target, who: str | None) -> Answer:
         status, ready, startable, failed = self._status(target)
         key = (who, target)
         if ready:
@@ -188,10 +193,16 @@ class _App:
             return 303, [("Location", url), ("Content-Length", "0")], b"", "redirected"
         if failed:
             return _html(502, "Not available", f"{_describe(target)} is {status}.", "failed")
-        elapsed = self._elapsed(key)
-        form = start_form(_self_url(environ, path), self._token(who, target)) if startable else None
+        form = None
+        if startable and who is not None:
+            action = _canonical(environ, target)
+            form = start_form(action, self.tokens.issue(who, target.resource, "start"))
         page = waiting_page(
-            _describe(target), status, elapsed, start_form=form, refresh=self.refresh
+            _describe(target),
+            status,
+            None if startable else self._elapsed(key),
+            start_form=form,
+            refresh=self.refresh,
         )
         headers = [("Content-Type", "text/html; charset=utf-8")]
         if form is None:
@@ -216,9 +227,7 @@ class _App:
 
     def _mint(self, environ: Environ, target: Target) -> str:
         if target.kind == "notebook":
-            query = parse_qs(str(environ.get("QUERY_STRING", "")))
-            landing = query.get("path", [None])[0]
-            return self.client.create_presigned_url(target.name, landing_path=landing).url
+            return self.client.create_presigned_url(target.name, landing_path=_landing(environ)).url
         if target.kind == "mlflow":
             return self.client.create_presigned_mlflow_tracking_server_url(target.name).url
         assert target.domain_id is not None
@@ -236,36 +245,30 @@ class _App:
         seconds = int(now - first)
         return f"waiting {seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
 
-    # --- POST: start a stopped resource, with a CSRF token ---
+    # --- POST: start a stopped resource, with a CSRF token, for a known person ---
 
-    def _start(
-        self, environ: Environ, target: Target, who: str | None, path: str
-    ) -> tuple[int, list[tuple[str, str]], bytes, str]:
-        if target.kind == "studio":
-            return _html(405, "Method not allowed", "Studio profiles are not started.", "method")
+    def _start(self, environ: Environ, target: Target, who: str | None) -> Answer:
+        if who is None:
+            return _html(403, "Forbidden", "Starting needs a signed-in person.", "no identity")
         form = parse_qs(_read_body(environ))
         token = form.get("csrf", [""])[0]
-        if not hmac.compare_digest(token, self._token(who, target)) and not hmac.compare_digest(
-            token, self._token(who, target, window=-1)
-        ):
+        verdict = self.tokens.check(token, who, target.resource, "start")
+        if verdict == "expired":
             return _html(403, "Forbidden", "The form has expired; reload the page.", "csrf")
+        if verdict != "valid":
+            return _html(403, "Forbidden", "This form is not valid; reload the page.", "csrf")
         # The door's own start: a start that lost the race with someone else's is ignored,
         # any other refusal raises (and maps to its status below).
         if target.kind == "notebook":
             self.client._start_notebook(target.name)  # pyright: ignore[reportPrivateUsage]
         else:
             self.client._mlflow_plan(target.name).requests["start"]()  # pyright: ignore[reportPrivateUsage]
-        location = _self_url(environ, path)
+        location = _canonical(environ, target)
         return 303, [("Location", location), ("Content-Length", "0")], b"", "started"
-
-    def _token(self, who: str | None, target: Target, window: int = 0) -> str:
-        hour = int(time.time() // 3600) + window
-        message = f"{who}|{target}|{hour}".encode()
-        return hmac.new(self._secret, message, hashlib.sha256).hexdigest()
 
     # --- errors ---
 
-    def _error(self, error: PresignError) -> tuple[int, list[tuple[str, str]], bytes, str]:
+    def _error(self, error: PresignError) -> Answer:
         logger.warning("SageMaker call failed: %s", error)
         if isinstance(error, ResourceNotFoundError):
             return _html(404, "Not found", "There is no such resource.", "not found")
@@ -287,19 +290,13 @@ class _App:
         return _html(502, "SageMaker failed", "SageMaker could not be asked; try again.", "error")
 
 
-def _html(
-    status: int, title: str, detail: str, outcome: str
-) -> tuple[int, list[tuple[str, str]], bytes, str]:
+def _html(status: int, title: str, detail: str, outcome: str) -> Answer:
     return (
         status,
         [("Content-Type", "text/html; charset=utf-8")],
         error_page(title, detail),
         outcome,
     )
-
-
-def _nobody(environ: Environ) -> str | None:
-    return None
 
 
 def _describe(target: Target) -> str:
@@ -310,18 +307,22 @@ def _describe(target: Target) -> str:
     return f"Studio user profile {target.name}"
 
 
-def _self_url(environ: Environ, path: str) -> str:
-    """This request's path (with its query), under the app's mount point."""
-    query = str(environ.get("QUERY_STRING", ""))
-    base = quote(str(environ.get("SCRIPT_NAME", "")) + path)
-    return f"{base}?{query}" if query else base
+def _landing(environ: Environ) -> str | None:
+    return parse_qs(str(environ.get("QUERY_STRING", ""))).get("path", [None])[0]
+
+
+def _canonical(environ: Environ, target: Target) -> str:
+    """The target's own route under the app's mount point: never the raw request path, so a
+    path such as ``//evil.example/`` cannot become a protocol-relative Location."""
+    mount = "/" + str(environ.get("SCRIPT_NAME", "")).strip("/")
+    url = quote(mount.rstrip("/"), safe="/") + target.path
+    landing = _landing(environ) if target.kind == "notebook" else None
+    return f"{url}?path={quote(landing, safe='/')}" if landing else url
 
 
 def _read_body(environ: Environ) -> str:
-    try:
-        length = min(int(environ.get("CONTENT_LENGTH") or 0), 4096)
-    except ValueError:
-        length = 0
+    """The form body; `body_problem` already refused a length that is bad or too large."""
+    length = int(str(environ.get("CONTENT_LENGTH") or "0"))
     stream = environ.get("wsgi.input")
     raw = stream.read(length) if stream is not None and length else b""
     return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else ""
@@ -331,19 +332,37 @@ def create_app(
     client: PresignClient,
     *,
     authorize: Authorize,
-    identity: Callable[[Environ], str | None] | None = None,
-    studio_profile_for: Callable[[Environ], str | None] | None = None,
+    identity: Identity | None = None,
+    studio_profile_for: Identity | None = None,
     refresh_seconds: int = 5,
+    secret: str | bytes | None = None,
+    allowed_hosts: Iterable[str] = LOOPBACK_HOSTS,
 ) -> WSGIApp:
     """A WSGI app that redirects each click to a freshly minted presigned URL.
 
     Routes: ``/notebook/<name>`` (``?path=/lab`` to land there), ``/mlflow/<name>``,
-    ``/studio/<domain_id>/<user_profile>[/<space>]``, and ``/studio/<domain_id>`` when
-    *studio_profile_for* maps the request to its user profile. *authorize* is required: it
-    gets the WSGI environ and the `Target` and returns whether to let the request in (deny:
-    ``403`` with no detail). *identity* names the person in the log and binds the CSRF token
-    (`trusted_header` for the common proxy set-up).
+    ``/studio/<domain>/<user_profile>[/<space>]`` (the domain by ID or by name), and
+    ``/studio/<domain>`` when *studio_profile_for* maps the request to its user profile.
+
+    *authorize* is required: it gets the WSGI environ and the `Target` and returns whether to
+    let the request in (deny: ``403`` with no detail); combine admission (`allow_users`) with
+    a per-resource policy (`allow_map`, `owner_tag`) using `all_of`. With
+    *studio_profile_for*, a Studio route for any other profile than the person's is a ``403``.
+    *identity* names the person in the log and binds the CSRF token; without it nothing can be
+    started. *secret* signs the tokens: give the same one to every worker and replica (else
+    each process draws its own). *allowed_hosts*: the ``Host`` names answered (``"*"`` for
+    any); others get ``421``, which stops DNS-rebinding pages.
     """
     if not callable(authorize):
         raise TypeError("authorize must be a callable (environ, target) -> bool")
-    return _App(client, authorize, identity, studio_profile_for, refresh_seconds)
+    if isinstance(allowed_hosts, str):
+        raise TypeError("allowed_hosts must be a list of host names, not one str")
+    return _App(
+        client,
+        authorize,
+        identity,
+        studio_profile_for,
+        refresh_seconds,
+        secret,
+        allowed_hosts,
+    )

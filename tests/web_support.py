@@ -1,0 +1,62 @@
+"""The web app's test site: the app on a real wsgiref server on 127.0.0.1, a LocalSageMaker
+behind it, driven by a real HTTP client."""
+
+from __future__ import annotations
+
+import http.client
+import re
+import threading
+from typing import Any
+
+from sagemaker_presign import PresignClient
+from sagemaker_presign.testing import LocalSageMaker
+from sagemaker_presign.web import allow_users, create_app, serve, trusted_header
+
+USER = {"X-Forwarded-User": "alice"}
+
+
+class Site:
+    """The app served on a free port of 127.0.0.1, and a LocalSageMaker behind it."""
+
+    def __init__(self, sagemaker: LocalSageMaker, client: PresignClient, **options: Any) -> None:
+        self.sagemaker = sagemaker
+        identity = trusted_header("X-Forwarded-User")
+        options.setdefault("authorize", allow_users(identity, ["alice", "bob"]))
+        options.setdefault("identity", identity)
+        self.app = create_app(client, refresh_seconds=1, **options)
+        self.server = serve(self.app, "127.0.0.1", 0)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        headers: dict[str, str] | None = None,
+        body: str | None = None,
+    ) -> tuple[int, dict[str, str], str]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            sent = {**(headers or {})}
+            if body is not None:
+                sent["Content-Type"] = "application/x-www-form-urlencoded"
+            connection.request(method, path, body=body, headers=sent)
+            response = connection.getresponse()
+            return response.status, dict(response.getheaders()), response.read().decode()
+        finally:
+            connection.close()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def started(sagemaker: LocalSageMaker) -> int:
+    return [r.operation for r in sagemaker.requests].count("StartNotebookInstance")
+
+
+def csrf_of(page: str) -> str:
+    match = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert match is not None, page
+    return match.group(1)
