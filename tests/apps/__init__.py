@@ -1,0 +1,1 @@
+"""Applications the tests run in other processes (gunicorn)."""
