@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import subprocess
 import sys
-import threading
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,7 +16,7 @@ from sagemaker_presign.testing import LocalSageMaker
 from sagemaker_presign.web import Target, create_app
 
 from .test_doors import has
-from .web_support import USER, Site, csrf_of, started
+from .web_support import USER, Site, click_in_threads, csrf_of, started
 
 
 def test_a_click_is_a_303_to_a_fresh_url_that_nothing_caches(site: Site) -> None:
@@ -139,21 +138,8 @@ def test_errors_map_to_statuses(
 
 
 def test_two_hundred_clicks_from_twenty_threads(site: Site) -> None:
-    locations: list[str] = []
-    lock = threading.Lock()
-
-    def click() -> None:
-        for _ in range(10):
-            status, headers, _ = site.request("GET", "/notebook/demo-nb", USER)
-            assert status == 303
-            with lock:
-                locations.append(headers["Location"])
-
-    threads = [threading.Thread(target=click) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    answers = click_in_threads(lambda: site.request("GET", "/notebook/demo-nb", USER))
+    locations = [headers["Location"] for headers in answers]
     assert len(locations) == 200
     assert len(set(locations)) == 200, "every click got its own URL"
     assert set(locations) <= set(site.sagemaker.notebook_instance("demo-nb").issued_urls)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.client
 import re
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from sagemaker_presign import PresignClient
@@ -60,3 +61,26 @@ def csrf_of(page: str) -> str:
     match = re.search(r'name="csrf" value="([^"]+)"', page)
     assert match is not None, page
     return match.group(1)
+
+
+def click_in_threads(
+    request: Callable[[], tuple[int, dict[str, str], str]], threads: int = 20, each: int = 10
+) -> list[dict[str, str]]:
+    """*threads* threads each make *each* requests at once; the headers of every answer, each
+    checked to be a 303."""
+    answers: list[dict[str, str]] = []
+    lock = threading.Lock()
+
+    def click() -> None:
+        for _ in range(each):
+            status, headers, _ = request()
+            assert status == 303
+            with lock:
+                answers.append(headers)
+
+    running = [threading.Thread(target=click) for _ in range(threads)]
+    for thread in running:
+        thread.start()
+    for thread in running:
+        thread.join(timeout=120)
+    return answers
