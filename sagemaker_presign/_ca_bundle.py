@@ -12,11 +12,8 @@ connection through a context loads the bundle into it, and later ones find it th
 Verification is unchanged: the same certificates, ``CERT_REQUIRED`` and hostname checks, which
 urllib3 still applies. It relies on the shape of botocore's ``URLLib3Session`` and urllib3's
 pools, so each piece is checked and anything unexpected leaves botocore's own behaviour in place.
-
-In the console script's one-shot runs (`lazy_lookups`), the context is given the bundle as a
-hashed directory instead (`_ca_dir`): OpenSSL then reads only the certificates a chain needs.
-Once a run turns long-lived (``serve``, waits), the next request through that context loads the
-whole bundle after all, so that the process does not depend on files in a cache folder.
+This is the package's one reach into botocore (developer rule 2 in docs/performance.md): on
+clients it builds only, an attribute of that client's own HTTP session object, never a module.
 """
 
 from __future__ import annotations
@@ -27,19 +24,9 @@ import weakref
 from collections.abc import Callable
 from typing import Any, cast
 
-__all__ = ["DISABLE_VARIABLE", "lazy_lookups", "load_ca_bundle_once"]
+__all__ = ["load_ca_bundle_once"]
 
 _SETUP = "_setup_ssl_cert"
-DISABLE_VARIABLE = "SAGEMAKER_PRESIGN_NO_CA_DIR"
-#: Whether contexts get the bundle as a hashed directory (the console script's one-shot runs).
-_lazy = {"on": False}
-
-
-def lazy_lookups(on: bool) -> None:
-    """Let contexts read only the certificates they need, from a hashed directory of the
-    bundle in the cache folder (on), or not (off: what loads from now on is the whole bundle).
-    ``SAGEMAKER_PRESIGN_NO_CA_DIR=1`` keeps it off."""
-    _lazy["on"] = on and not os.environ.get(DISABLE_VARIABLE)
 
 
 def load_ca_bundle_once(client: Any) -> bool:
@@ -59,9 +46,9 @@ class _LoadOnce:
     def __init__(self, original: Callable[..., object]) -> None:
         self._original = original
         self._lock = threading.Lock()
-        # id(context) -> the bundles it holds (path, or path + "/" for one it reads from a
-        # hashed directory). Keyed by id for a lookup without lock or weakref on every request;
-        # an entry leaves with its context (weakref.finalize), before the id can be reused.
+        # id(context) -> the bundles (paths) it holds. Keyed by id for a lookup without lock or
+        # weakref on every request; an entry leaves with its context (weakref.finalize),
+        # before the id can be reused.
         self._loaded: dict[int, set[str]] = {}
 
     def __call__(self, conn: Any, url: str, verify: Any) -> None:
@@ -78,7 +65,7 @@ class _LoadOnce:
         if context is None or getattr(conn, "ca_cert_dir", None) is not None:
             return  # not the case we know: urllib3 loads the bundle per connection, as always
         held = self._loaded.get(id(context))  # the warm path: held already, no lock, no stat
-        if (held is None or not _holds(held, bundle)) and not self._load_once(context, bundle):
+        if (held is None or bundle not in held) and not self._load_once(context, bundle):
             return  # urllib3 loads the bundle its own way, as always
         conn.ca_certs = None  # the context holds it: nothing left for urllib3 to load
 
@@ -97,30 +84,10 @@ class _LoadOnce:
                 except TypeError:  # a context without weak references: not one we know
                     return False
                 held = self._loaded[id(context)] = set()
-            if not _holds(held, bundle):
+            if bundle not in held:
                 try:
-                    held.add(_load(context, bundle))
+                    context.load_verify_locations(cafile=bundle)
                 except (OSError, ValueError):
                     return False
+                held.add(bundle)
         return True
-
-
-def _holds(held: set[str], bundle: str) -> bool:
-    """Whether a context holding *held* has *bundle* as it should now: whole, or as a hashed
-    directory while lazy lookups are allowed."""
-    return bundle in held or (_lazy["on"] and f"{bundle}/" in held)
-
-
-def _load(context: Any, bundle: str) -> str:
-    """Load *bundle* into *context*, as a hashed directory when allowed and possible; return
-    what the context holds now."""
-    if _lazy["on"]:
-        from ._ca_dir import hashed_dir
-        from ._cache_dir import cache_root
-
-        folder = hashed_dir(bundle, str(cache_root()))
-        if folder is not None:
-            context.load_verify_locations(capath=folder)
-            return f"{bundle}/"
-    context.load_verify_locations(cafile=bundle)
-    return bundle

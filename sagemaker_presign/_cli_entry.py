@@ -6,9 +6,7 @@ client, and the cyclic garbage collector walks them again and again for nothing:
 ends a moment later. At exit, tearing down ~300 modules costs about as much as the call itself.
 So the command runs with the cyclic GC off and, once its output is flushed, ends with
 ``os._exit``, keeping its exit status. Long-lived modes (``serve``, waits) turn the GC back on
-(`turn_long_lived`). It also starts from the regular expressions compiled by earlier runs
-(`_regex_cache`), has OpenSSL read only the CA certificates it needs (`_ca_bundle`) and
-defers a few more standard modules (`_lean_import.defer_for_command`).
+(`turn_long_lived`). Nothing else: the command touches no module it does not own.
 ``main()`` itself, as called from Python, is untouched by any of this.
 """
 
@@ -19,8 +17,6 @@ import os
 import sys
 from collections.abc import Callable
 from typing import NoReturn
-
-from . import _ca_bundle, _lean_import, _regex_cache
 
 __all__ = ["run", "turn_long_lived"]
 
@@ -35,22 +31,14 @@ def run() -> NoReturn:
     if gc.isenabled():
         gc.disable()
         gc_state["paused"] = True
-    _regex_cache.start()
-    _ca_bundle.lazy_lookups(True)
-    _lean_import.defer_for_command()
-    code = _flushed(_status_of(_main))
-    _regex_cache.finish()  # after the output: a first run's notes are written on its own time
-    os._exit(code)
+    os._exit(_flushed(_status_of(_main)))
 
 
 def turn_long_lived() -> None:
-    """End the one-shot shortcuts for a mode that lives long (``serve``, waits): turn the
+    """End the one-shot shortcut for a mode that lives long (``serve``, waits): turn the
     cyclic GC back on, with what is alive so far frozen out of its reach (start-up objects live
-    until the end anyway); stop noting compiled patterns (`_regex_cache`); load the CA bundle
-    whole from now on (`_ca_bundle`). Touches the GC only if `run` paused it: ``main()`` called
-    from an application leaves the application's GC alone."""
-    _regex_cache.finish()
-    _ca_bundle.lazy_lookups(False)
+    until the end anyway). Touches the GC only if `run` paused it: ``main()`` called from an
+    application leaves the application's GC alone."""
     if gc_state["paused"]:
         gc_state["paused"] = False
         gc.freeze()

@@ -49,11 +49,19 @@ def hyperlink(url: str) -> str:
     return f"\x1b]8;;{url}\x1b\\{url}\x1b]8;;\x1b\\"
 
 
-def open_in_browser(result: PresignedUrl) -> None:
-    """Open the URL; the browser's own chatter (Chrome writes to stdout) goes to /dev/null,
-    so stdout carries the URL alone."""
-    import webbrowser
+#: How long the browser has to read the redirect file before it is removed.
+REDIRECT_FILE_SECONDS = 60
 
+
+def open_in_browser(result: PresignedUrl) -> None:
+    """Open the URL without putting it on any command line (``/proc/PID/cmdline`` is readable
+    by every local user): the browser is given a private (``0600``) file that redirects to the
+    URL, removed a minute later by a detached process that knows only its path. The browser's
+    own chatter (Chrome writes to stdout) goes to /dev/null, so stdout carries the URL alone."""
+    import webbrowser
+    from pathlib import Path
+
+    path = _redirect_file(result.url)
     saved = None
     if sys.stdout is not None:
         saved = os.dup(1)
@@ -61,13 +69,51 @@ def open_in_browser(result: PresignedUrl) -> None:
         os.dup2(devnull, 1)
         os.close(devnull)
     try:
-        opened = webbrowser.open(result.url)
+        opened = webbrowser.open(Path(path).as_uri())
     finally:
         if saved is not None:
             os.dup2(saved, 1)
             os.close(saved)
-    if not opened and sys.stderr is not None:
-        sys.stderr.write(f"{PROG}: warning: no web browser could be opened\n")
+    if opened:
+        _remove_later(path)
+    else:
+        os.unlink(path)
+        if sys.stderr is not None:
+            sys.stderr.write(f"{PROG}: warning: no web browser could be opened\n")
+
+
+def _redirect_file(url: str) -> str:
+    """A new ``0600`` HTML file that sends the browser on to *url*, leaving no history entry
+    and no Referer."""
+    import html
+    import tempfile
+
+    handle, path = tempfile.mkstemp(prefix="sagemaker-presign-", suffix=".html")
+    script = json.dumps(url).replace("</", "<\\/")
+    page = (
+        '<!doctype html><meta charset="utf-8"><meta name="referrer" content="no-referrer">'
+        f'<meta http-equiv="refresh" content="0;url={html.escape(url, quote=True)}">'
+        f"<title>Opening...</title><script>location.replace({script})</script>"
+    )
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        stream.write(page)
+    return path
+
+
+def _remove_later(path: str) -> None:
+    remover = (
+        "import os, sys, time\n"
+        "time.sleep(float(sys.argv[2]))\n"
+        "try:\n    os.unlink(sys.argv[1])\nexcept OSError:\n    pass\n"
+    )
+    subprocess.Popen(  # noqa: S603 (our own interpreter, our own code, a path we made)
+        [sys.executable, "-c", remover, path, str(REDIRECT_FILE_SECONDS)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        close_fds=True,
+    )
 
 
 def write_result(result: PresignedUrl, *, as_json: bool) -> str | None:

@@ -221,11 +221,12 @@ def build_client(
             )
         # Our own session: botocore's directly (importing boto3 would only add start-up
         # time), with the trimmed SageMaker data when it can be had.
+        import botocore.session
+
         from ._ca_bundle import load_ca_bundle_once
-        from ._lean_import import import_botocore_session
         from ._model_cache import use_trimmed_data
 
-        own = import_botocore_session().Session(profile=profile_name)
+        own = botocore.session.Session(profile=profile_name)
         create = functools.partial(
             own.create_client,
             "sagemaker",

@@ -6,9 +6,10 @@ create a client. For the clients this package builds itself (never one, or a ses
 caller passed in) we derive copies holding only what a SageMaker client of ours reads: the
 operations we call and the shapes they reach, and SageMaker's entries in the endpoint data.
 They are derived from the installed botocore's own files, so they can never disagree with them;
-cached per botocore version under the platform's cache folder, written atomically, used only
-when they check out, and skipped without a word when they cannot be written.
-``SAGEMAKER_PRESIGN_NO_MODEL_CACHE=1`` turns all of it off.
+cached per botocore version under the platform's cache folder (`_secure_cache`: every folder and
+file checked to be the user's own, written atomically), used only when they check out, and
+built in memory whenever the cache is missing, stale or in doubt.
+``SAGEMAKER_PRESIGN_NO_MODEL_CACHE=1`` turns the cache off (botocore's own files are used).
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from ._cache_dir import cache_root, is_private
+from ._cache_dir import cache_root
+from ._secure_cache import SecureCache, UntrustedCacheError
 
 if TYPE_CHECKING:
     import botocore.session
@@ -113,7 +115,7 @@ def _is_valid(model: object, api_version: str) -> bool:
     )
 
 
-def _folder(root: Path) -> Path:
+def folder_name() -> str:
     """Per botocore release, and per list of operations: a cache an older version of this
     package wrote, with fewer operations, is never read."""
     import hashlib
@@ -121,21 +123,7 @@ def _folder(root: Path) -> Path:
     import botocore
 
     digest = hashlib.sha256(",".join(OPERATIONS).encode()).hexdigest()[:8]
-    return root / f"botocore-{botocore.__version__}-{digest}"
-
-
-def _write_atomically(path: Path, data: Mapping[str, Any]) -> None:
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(data, stream, separators=(",", ":"))
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    return f"botocore-{botocore.__version__}-{digest}"
 
 
 class TrimmedData:
@@ -148,49 +136,65 @@ class TrimmedData:
 
 
 def load_trimmed_data(root: Path | None = None) -> TrimmedData | None:
-    """Return the trimmed data from the cache, building it first if needed.
+    """The trimmed data: from the cache when it is there and trustworthy, else built from
+    botocore's files (and written to the cache when the cache is merely missing or stale).
 
-    None when the cache is off, or cannot be written: the caller then uses botocore's own
-    files as usual. Anything absent, unreadable or not checking out is rebuilt.
+    None only when the cache is turned off: the caller then uses botocore's files as usual.
+    Whatever in the folder is not the user's own, is writable by others or is a symlink, the
+    data is built in memory and nothing is written (`_secure_cache`).
     """
     if os.environ.get(DISABLE_VARIABLE):
         return None
-    folder = _folder(root or cache_root())
+    cache = SecureCache(root or cache_root(), folder_name())
     try:
-        versions = [entry.name for entry in (folder / SERVICE).iterdir() if entry.is_dir()]
-        if len(versions) == 1:
-            api_version = versions[0]
-            model_file = folder / SERVICE / api_version / _MODEL_FILE
-            endpoints_file = folder / _ENDPOINTS_FILE
-            # The endpoint data decides where requests go: only files that are the user's
-            # own, and that no one else could have written, are read.
-            if not all(is_private(f.stat()) for f in (model_file, endpoints_file)):
-                return None
-            model = json.loads(model_file.read_text(encoding="utf-8"))
-            endpoints = json.loads(endpoints_file.read_text(encoding="utf-8"))
-            if _is_valid(model, api_version) and isinstance(endpoints, dict):
-                return TrimmedData(api_version, model, cast("dict[str, Any]", endpoints))
-    except (OSError, ValueError):
-        pass  # absent, unreadable or corrupt: rebuild below
-    return _build(folder)
+        found = _read(cache)
+        if found is not None:
+            return found
+        data = _build()
+        # The endpoints first: a model file is what marks the folder as complete.
+        cache.write([_ENDPOINTS_FILE], _dumps(data.endpoints))
+        cache.write([SERVICE, data.api_version, _MODEL_FILE], _dumps(data.model))
+    except UntrustedCacheError as doubt:
+        logger.debug("the cache folder is in doubt (%s): trimming in memory", doubt)
+        return _build()
+    except OSError as error:
+        logger.debug("trimmed SageMaker data not cached (%s)", error)
+        return _build()
+    return data
 
 
-def _build(folder: Path) -> TrimmedData | None:
+def _read(cache: SecureCache) -> TrimmedData | None:
+    """The cached data, if complete and valid; None when it must be (re)built."""
+    versions = cache.subfolders([SERVICE])
+    if versions is None or len(versions) != 1:
+        return None
+    model_text = cache.read([SERVICE, versions[0], _MODEL_FILE])
+    endpoints_text = cache.read([_ENDPOINTS_FILE])
+    if model_text is None or endpoints_text is None:
+        return None
+    try:
+        model, endpoints = json.loads(model_text), json.loads(endpoints_text)
+    except ValueError:
+        return None  # corrupt
+    if not (_is_valid(model, versions[0]) and isinstance(endpoints, dict)):
+        return None
+    return TrimmedData(
+        versions[0], cast("dict[str, Any]", model), cast("dict[str, Any]", endpoints)
+    )
+
+
+def _dumps(data: Mapping[str, Any]) -> bytes:
+    return json.dumps(data, separators=(",", ":")).encode()
+
+
+def _build() -> TrimmedData:
     from botocore.loaders import create_loader
 
     loader = create_loader()
     api_version: str = loader.determine_latest_version(SERVICE, "service-2")
     model = trim(loader.load_service_model(SERVICE, "service-2", api_version))
     prefix: str = model["metadata"]["endpointPrefix"]
-    endpoints = trim_endpoints(loader.load_data("endpoints"), prefix)
-    try:
-        # The endpoints first: a model file is what marks the folder as complete.
-        _write_atomically(folder / _ENDPOINTS_FILE, endpoints)
-        _write_atomically(folder / SERVICE / api_version / _MODEL_FILE, model)
-    except OSError as error:
-        logger.debug("trimmed SageMaker data not cached (%s); using botocore's", error)
-        return None
-    return TrimmedData(api_version, model, endpoints)
+    return TrimmedData(api_version, model, trim_endpoints(loader.load_data("endpoints"), prefix))
 
 
 def use_trimmed_data(session: botocore.session.Session) -> Any:

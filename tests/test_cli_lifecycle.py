@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import html
 import os
 import pty
+import re
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -162,19 +165,47 @@ def test_ctrl_c_while_waiting_exits_130(sagemaker: LocalSageMaker) -> None:
 
 @pytest.fixture
 def fake_browser(tmp_path: Path) -> tuple[dict[str, str], Path]:
+    """A browser that notes the address it is given, and every process's command line at
+    that moment (what any local user could read in /proc)."""
     opened = tmp_path / "opened"
     browser = tmp_path / "browser"
-    browser.write_text(f'#!/bin/sh\nprintf "%s\\n" "$1" >> "{opened}"\n')
+    browser.write_text(
+        "#!/bin/sh\n"
+        f'printf "%s\\n" "$1" >> "{opened}"\n'
+        f'cat /proc/[0-9]*/cmdline 2>/dev/null | tr "\\000" " " >> "{opened}.argv"\n'
+    )
     browser.chmod(0o755)
     return {"BROWSER": f"{browser} %s"}, opened
+
+
+def followed(opened: Path) -> str:
+    """The URL the page the browser was given redirects to; it checks the page is private."""
+    [address] = opened.read_text().splitlines()
+    assert address.startswith("file:///")
+    page = Path(address.removeprefix("file://"))
+    assert stat.S_IMODE(page.stat().st_mode) == 0o600
+    found = re.search(r'content="0;url=([^"]+)"', page.read_text())
+    assert found is not None
+    return html.unescape(found.group(1))
 
 
 def test_open_sends_the_url_to_the_browser(fake_browser: tuple[dict[str, str], Path]) -> None:
     env, opened = fake_browser
     proc = run("--local", NOTEBOOK, "--open", env=env)
     assert proc.returncode == 0, proc.stderr
-    assert opened.read_text() == proc.stdout
+    assert followed(opened) + "\n" == proc.stdout
     assert proc.stdout.startswith("https://")
+
+
+def test_open_puts_no_token_on_any_command_line(fake_browser: tuple[dict[str, str], Path]) -> None:
+    env, opened = fake_browser
+    proc = run("--local", NOTEBOOK, "--open", "--quiet", env=env)
+    assert proc.returncode == 0, proc.stderr
+    token = followed(opened).partition("authToken=")[2]
+    assert len(token) > 20
+    command_lines = Path(f"{opened}.argv").read_text()
+    assert "sagemaker-presign" in command_lines or "sagemaker_presign" in command_lines
+    assert token not in command_lines
 
 
 def test_open_quiet_prints_nothing(fake_browser: tuple[dict[str, str], Path]) -> None:
@@ -182,7 +213,7 @@ def test_open_quiet_prints_nothing(fake_browser: tuple[dict[str, str], Path]) ->
     proc = run("--local", NOTEBOOK, "--start", "--open", "--quiet", env=env)
     assert proc.returncode == 0, proc.stderr
     assert (proc.stdout, proc.stderr) == ("", "")
-    assert opened.read_text().startswith("https://")
+    assert followed(opened).startswith("https://")
 
 
 @pytest.mark.parametrize(
@@ -217,4 +248,4 @@ def test_the_browsers_chatter_stays_off_stdout(tmp_path: Path) -> None:
     assert proc.stdout.count("\n") == 1
     assert proc.stdout.startswith("https://")
     assert "Opening" not in proc.stdout + proc.stderr
-    assert opened.read_text() == proc.stdout
+    assert followed(opened) + "\n" == proc.stdout

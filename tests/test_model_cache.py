@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from botocore.loaders import create_loader
 
 from sagemaker_presign import NotebookInstanceStatus, PresignClient
 from sagemaker_presign._cache_dir import cache_root
-from sagemaker_presign._model_cache import DISABLE_VARIABLE, OPERATIONS
+from sagemaker_presign._model_cache import DISABLE_VARIABLE, OPERATIONS, folder_name
 from sagemaker_presign.testing import DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY, LocalSageMaker
 
 from .support import NOTEBOOK
@@ -30,6 +31,10 @@ def credentials(monkeypatch: pytest.MonkeyPatch) -> None:
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     return tmp_path / "sagemaker-presign"
+
+
+def cache_folder_name() -> str:
+    return folder_name()
 
 
 def build(sagemaker: LocalSageMaker) -> PresignClient:
@@ -109,40 +114,163 @@ def test_trimmed_model_is_complete_and_equals_botocore(
     assert len(kept) < len(full["shapes"]) / 10
 
 
+def trimmed_in_memory(client: PresignClient) -> bool:
+    """Whether *client* runs on the trimmed model (not botocore's full one)."""
+    return operation_names(client) == sorted(available_operations())
+
+
+def files_under(folder: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in folder.rglob("*")
+        if path.is_file() and not path.is_symlink()
+    }
+
+
 @pytest.mark.usefixtures("credentials")
-def test_a_cache_that_cannot_be_written_falls_back(
+def test_a_cache_that_cannot_be_written_is_trimmed_in_memory(
     sagemaker: LocalSageMaker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder should be")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
     client = build(sagemaker)
-    assert len(operation_names(client)) == all_operations(), "the full model"
+    assert trimmed_in_memory(client)
     assert client.create_presigned_url(NOTEBOOK).notebook_instance_name == NOTEBOOK
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes to read-only folders anyway")
 @pytest.mark.usefixtures("credentials")
-def test_a_read_only_cache_folder_falls_back(sagemaker: LocalSageMaker, cache: Path) -> None:
+def test_a_read_only_cache_folder_is_trimmed_in_memory(
+    sagemaker: LocalSageMaker, cache: Path
+) -> None:
     cache.mkdir(mode=0o500)
-    client = build(sagemaker)
-    assert len(operation_names(client)) == all_operations()
+    assert trimmed_in_memory(build(sagemaker))
     assert list(cache.iterdir()) == []
 
 
 @pytest.mark.usefixtures("credentials")
-@pytest.mark.parametrize("shared", ["service-2.json", "endpoints.json"])
-def test_cache_files_others_could_write_are_not_read(
+def test_folders_are_created_private_and_files_0600(sagemaker: LocalSageMaker, cache: Path) -> None:
+    build(sagemaker)
+    folders = [cache, *(p for p in cache.rglob("*") if p.is_dir())]
+    files = [p for p in cache.rglob("*") if p.is_file()]
+    assert len(files) == 2
+    assert {stat.S_IMODE(p.stat().st_mode) for p in folders} == {0o700}
+    assert {stat.S_IMODE(p.stat().st_mode) for p in files} == {0o600}
+    assert not list(cache.rglob(".tmp-*"))
+
+
+PLANTED = {
+    "metadata": {"apiVersion": "2017-07-24"},
+    "operations": {name: {"name": "planted"} for name in OPERATIONS[:3]},
+    "shapes": {},
+}
+
+
+def plant(place: Path) -> None:
+    """Someone else's files in *place*: a model the package must never use."""
+    sagemaker_folder = place / "sagemaker" / "2017-07-24"
+    sagemaker_folder.mkdir(parents=True)
+    (sagemaker_folder / "service-2.json").write_text(json.dumps(PLANTED))
+    (place / "endpoints.json").write_text('{"partitions": [], "planted": true}')
+
+
+def doubt_is_handled(sagemaker: LocalSageMaker, cache: Path, planted: Path) -> None:
+    """The client works on the trimmed model built in memory, nothing of the planted files
+    was read, and nothing was written through the doubtful place."""
+    before = files_under(planted)
+    client = build(sagemaker)
+    assert trimmed_in_memory(client)
+    assert client.create_presigned_url(NOTEBOOK).notebook_instance_name == NOTEBOOK
+    assert files_under(planted) == before
+
+
+@pytest.mark.usefixtures("credentials")
+def test_a_symlinked_root_is_not_followed(
+    sagemaker: LocalSageMaker, cache: Path, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    plant(elsewhere / cache_folder_name())
+    cache.symlink_to(elsewhere, target_is_directory=True)
+    doubt_is_handled(sagemaker, cache, elsewhere)
+
+
+@pytest.mark.usefixtures("credentials")
+@pytest.mark.parametrize("level", ["version folder", "sagemaker", "api version"])
+def test_a_symlinked_subfolder_is_not_followed(
+    sagemaker: LocalSageMaker, cache: Path, tmp_path: Path, level: str
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    plant(elsewhere)
+    folder = cache / cache_folder_name()
+    if level == "version folder":
+        cache.mkdir(mode=0o700)
+        folder.symlink_to(elsewhere, target_is_directory=True)
+    elif level == "sagemaker":
+        folder.mkdir(parents=True, mode=0o700)
+        (folder / "endpoints.json").write_text("{}")
+        (folder / "sagemaker").symlink_to(elsewhere / "sagemaker", target_is_directory=True)
+    else:
+        (folder / "sagemaker").mkdir(parents=True, mode=0o700)
+        (folder / "sagemaker" / "2017-07-24").symlink_to(
+            elsewhere / "sagemaker" / "2017-07-24", target_is_directory=True
+        )
+    doubt_is_handled(sagemaker, cache, elsewhere)
+
+
+@pytest.mark.usefixtures("credentials")
+@pytest.mark.parametrize("shared", ["root", "version folder", "service-2.json", "endpoints.json"])
+def test_what_others_could_write_is_not_read(
     sagemaker: LocalSageMaker, cache: Path, shared: str
 ) -> None:
-    # The endpoint data decides where requests go: a file the group could have rewritten
-    # is not trusted, and botocore's own files are used instead.
+    # The endpoint data decides where requests go: a file or folder the group could have
+    # rewritten is not trusted, and the data is trimmed in memory instead.
     build(sagemaker)
-    [written] = cache.rglob(shared)
-    written.chmod(0o664)
+    place = {
+        "root": cache,
+        "version folder": cache / cache_folder_name(),
+    }.get(shared) or next(cache.rglob(shared))
+    [model] = cache.rglob("service-2.json")
+    model.write_text(json.dumps(PLANTED))  # what another member of the group could have written
+    place.chmod(0o775 if place.is_dir() else 0o664)
+    doubt_is_handled(sagemaker, cache, cache)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
+@pytest.mark.usefixtures("credentials")
+@pytest.mark.parametrize("owned", ["version folder", "service-2.json"])
+def test_what_another_user_owns_is_not_read(
+    sagemaker: LocalSageMaker, cache: Path, owned: str
+) -> None:
+    build(sagemaker)
+    [model] = cache.rglob("service-2.json")
+    model.write_text(json.dumps(PLANTED))
+    place = cache / cache_folder_name() if owned == "version folder" else model
+    os.chown(place, 65534, 65534)  # nobody
+    doubt_is_handled(sagemaker, cache, cache)
+
+
+@pytest.mark.usefixtures("credentials")
+def test_a_file_swapped_after_the_folders_were_checked_is_not_read(
+    sagemaker: LocalSageMaker, cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(sagemaker)
+    [model] = cache.rglob("service-2.json")
+    planted = tmp_path / "planted.json"
+    planted.write_text(json.dumps(PLANTED))
+    real_open = os.open
+
+    def swap_then_open(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if path == "service-2.json":  # the folders are checked: now the race is lost
+            model.unlink()
+            model.symlink_to(planted)
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", swap_then_open)
     client = build(sagemaker)
-    assert operation_names(client) == sorted(full_model()["operations"])
-    assert client.create_presigned_url(NOTEBOOK).url.startswith("https://")
+    monkeypatch.undo()
+    assert trimmed_in_memory(client)
+    assert json.loads(planted.read_text()) == PLANTED
 
 
 @pytest.mark.usefixtures("credentials")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -79,3 +81,89 @@ def test_py_typed_ships() -> None:
     from importlib.resources import files
 
     assert files("sagemaker_presign").joinpath("py.typed").is_file()
+
+
+# --- we never patch code we don't own (developer rules in docs/performance.md) ---
+
+FORBIDDEN = {"ctypes", "marshal", "pickle", "_pickle", "cffi"}
+
+
+def package_modules() -> list[tuple[str, ast.Module]]:
+    root = Path(sagemaker_presign.__file__).parent
+    return [
+        (str(path.relative_to(root.parent)), ast.parse(path.read_text(encoding="utf-8")))
+        for path in sorted(root.rglob("*.py"))
+    ]
+
+
+def foreign_modules(tree: ast.Module) -> set[str]:
+    """The names a module binds to modules that are not ours (``import re``, ``import
+    botocore.session`` binds ``botocore``)."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if not alias.name.startswith("sagemaker_presign"):
+                    names.add(alias.asname or alias.name.split(".")[0])
+    return names
+
+
+def patches_in(name: str, tree: ast.Module) -> list[str]:
+    """What in *tree* replaces modules or writes attributes of modules that are not ours."""
+    found: list[str] = []
+    modules = foreign_modules(tree)
+    for node in ast.walk(tree):
+        where = f"{name}:{getattr(node, 'lineno', '?')}"
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            imported = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            imported.append(getattr(node, "module", None) or "")
+            found += [f"{where} imports {m}" for m in imported if m.split(".")[0] in FORBIDDEN]
+        targets: list[ast.expr] = []
+        if isinstance(node, (ast.Assign, ast.Delete)):
+            targets = list(node.targets)
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+            targets = [node.target]
+        for target in targets:
+            text = ast.unparse(target)
+            if isinstance(target, ast.Subscript) and ast.unparse(target.value) == "sys.modules":
+                found.append(f"{where} assigns sys.modules[...]")
+            elif isinstance(target, (ast.Attribute, ast.Subscript)) and (
+                text.split(".")[0] in modules and "." in text
+            ):
+                found.append(f"{where} assigns {text}")
+        if isinstance(node, ast.Call):
+            called = ast.unparse(node.func)
+            if called in ("sys.modules.update", "sys.modules.setdefault", "sys.modules.pop"):
+                found.append(f"{where} calls {called}")
+            on_module = node.args and ast.unparse(node.args[0]).split(".")[0] in modules
+            if called in ("setattr", "delattr") and on_module:
+                found.append(f"{where} {called} on a module")
+        if isinstance(node, ast.Attribute) and ast.unparse(node) == "re._cache":
+            found.append(f"{where} touches re._cache")
+    return found
+
+
+def test_the_package_patches_nothing_it_does_not_own() -> None:
+    assert [hit for name, tree in package_modules() for hit in patches_in(name, tree)] == []
+
+
+def test_the_structural_check_catches_what_it_names() -> None:
+    source = (
+        "import sys, re, botocore.session\nimport ctypes\nfrom marshal import loads\n"
+        "sys.modules['x'] = 1\nre._cache[1] = 2\nbotocore.session.Session = 1\n"
+        "setattr(re, '_x', 1)\nsys.modules.setdefault('y', 1)\nx = re._cache\n"
+    )
+    hits = patches_in("example.py", ast.parse(source))
+    assert sorted(hit.split(" ", 1)[1] for hit in hits) == sorted(
+        [
+            "imports ctypes",
+            "imports marshal",
+            "assigns sys.modules[...]",
+            "assigns re._cache[1]",
+            "touches re._cache",
+            "assigns botocore.session.Session",
+            "setattr on a module",
+            "calls sys.modules.setdefault",
+            "touches re._cache",
+        ]
+    )
