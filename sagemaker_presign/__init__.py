@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     from ._status import (
         MlflowTrackingServerStatus,
         NotebookInstanceStatus,
+        ResourceState,
         StudioStatus,
     )
     from ._studio import (
@@ -124,6 +125,7 @@ __all__ = [
     "ResourceLimitExceededError",
     "ResourceNotFoundError",
     "ResourceNotInServiceError",
+    "ResourceState",
     "ServiceError",
     "ServiceUnavailableError",
     "SpaceSummary",
@@ -213,6 +215,7 @@ _LOCATIONS = {
         (
             "MlflowTrackingServerStatus",
             "NotebookInstanceStatus",
+            "ResourceState",
             "StudioStatus",
         ),
         "_status",

@@ -36,7 +36,12 @@ if TYPE_CHECKING:
     from ._mlflow import PresignedMlflowAppUrl, PresignedMlflowTrackingServerUrl
     from ._notebook import PresignedNotebookUrl
     from ._partner_app import PresignedPartnerAppUrl
-    from ._status import MlflowTrackingServerStatus, NotebookInstanceStatus, StudioStatus
+    from ._status import (
+        MlflowTrackingServerStatus,
+        NotebookInstanceStatus,
+        ResourceState,
+        StudioStatus,
+    )
     from ._studio import LandingUri, PresignedDomainUrl
     from ._summaries import (
         DomainSummary,
@@ -145,6 +150,14 @@ class AsyncPresignClient:
         """Like `PresignClient.get_status`."""
         return await self._run(self._sync.get_status, notebook_instance_name)
 
+    async def notebook_instance_state(self, notebook_instance_name: str) -> ResourceState:
+        """`PresignClient.notebook_instance_state`, awaited."""
+        return await self._run(self._sync.notebook_instance_state, notebook_instance_name)
+
+    async def start_notebook_instance(self, notebook_instance_name: str) -> None:
+        """`PresignClient.start_notebook_instance`, awaited."""
+        await self._run(self._sync.start_notebook_instance, notebook_instance_name)
+
     async def wait_until_in_service(
         self,
         notebook_instance_name: str,
@@ -191,6 +204,12 @@ class AsyncPresignClient:
             expires_in=expires_in,
         )
 
+    async def studio_state(
+        self, domain_id: str, user_profile_name: str, space_name: str | None = None
+    ) -> ResourceState:
+        """`PresignClient.studio_state`, awaited."""
+        return await self._run(self._sync.studio_state, domain_id, user_profile_name, space_name)
+
     async def wait_until_studio_ready(
         self,
         domain_id: str,
@@ -233,6 +252,14 @@ class AsyncPresignClient:
     ) -> MlflowTrackingServerStatus:
         """Like `PresignClient.get_mlflow_tracking_server_status`."""
         return await self._run(self._sync.get_mlflow_tracking_server_status, tracking_server_name)
+
+    async def mlflow_tracking_server_state(self, tracking_server_name: str) -> ResourceState:
+        """`PresignClient.mlflow_tracking_server_state`, awaited."""
+        return await self._run(self._sync.mlflow_tracking_server_state, tracking_server_name)
+
+    async def start_mlflow_tracking_server(self, tracking_server_name: str) -> None:
+        """`PresignClient.start_mlflow_tracking_server`, awaited."""
+        await self._run(self._sync.start_mlflow_tracking_server, tracking_server_name)
 
     async def wait_until_mlflow_tracking_server_ready(
         self,

@@ -22,7 +22,7 @@ STUDIO_APPS = {
     "rstudio": "RStudioServerPro",
     "canvas": "Canvas",
 }
-_DURATION = r"(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?"
+_DURATION = r"(?:(?P<h>[0-9]+)h)?(?:(?P<m>[0-9]+)m)?(?:(?P<s>[0-9]+)s)?"
 _EXIT_CODES = (
     "exit codes: 0 ok, 1 other failure (stdout closed or full, say), 2 invalid arguments "
     "(nothing sent), 3 not found, 4 credentials or access denied, 5 throttling/network/service "
@@ -36,7 +36,7 @@ def parse_duration(text: str) -> int:
     text = text.strip().lower()
     if len(text) > 20:  # a number of thousands of digits cannot even be converted
         raise argparse.ArgumentTypeError(f"invalid duration {text[:20]!r}...: far too long")
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # str.isdigit alone takes "١٨٠٠" and "²"
         return int(text)
     match = re.fullmatch(_DURATION, text)
     if not text or match is None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from ._core import ClientCore, PresignCall
 from ._exceptions import AmbiguousNameError, ResourceNotFoundError, UnexpectedResponseError
+from ._validation import check_identifier
 
 if TYPE_CHECKING:
     from ._summaries import (
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 _DOMAIN_ID = r"d-(-*[a-z0-9]){1,61}"
+_DOMAIN_NAME = r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"
 
 
 class DiscoveryDoor(ClientCore):
@@ -145,9 +147,19 @@ class DiscoveryDoor(ClientCore):
         Raises:
             ResourceNotFoundError: no domain has that name.
             AmbiguousNameError: several do; the message lists their IDs.
+            InvalidResourceIdentifierError: no domain could have that name or ID; nothing
+                was sent.
         """
         if re.fullmatch(_DOMAIN_ID, name_or_id):
             return name_or_id
+        check_identifier(
+            name_or_id,
+            "Studio domain name or ID",
+            _DOMAIN_NAME,
+            max_length=63,
+            rule="a domain ID is d- then lower-case letters and digits; a name has only ASCII "
+            "letters, digits and hyphens, starting and ending with a letter or digit",
+        )
         found = [d.domain_id for d in self.list_domains() if d.name == name_or_id]
         if len(found) == 1:
             return found[0]

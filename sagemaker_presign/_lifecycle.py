@@ -22,6 +22,7 @@ from ._exceptions import (
     ResourceNotInServiceError,
     WaitTimeoutError,
 )
+from ._status import Condition, ResourceState
 
 if TYPE_CHECKING:
     import asyncio  # imported where used: the synchronous paths (and the CLI) never need it
@@ -50,7 +51,9 @@ def wait_seconds(value: object, what: str) -> float:
         seconds = math.inf if value > 0 else -math.inf  # float(10**400) would overflow
     else:
         seconds = float(value)
-    if not seconds > 0:  # also catches NaN
+    if math.isnan(seconds):
+        raise InvalidParameterError(f"{what} must be a number of seconds, not NaN (not a number)")
+    if not seconds > 0:
         shown = value if math.isfinite(seconds) else "a number that large"
         raise InvalidParameterError(f"{what} must be more than 0 seconds, not {shown}")
     if seconds > limit:
@@ -103,6 +106,21 @@ class Lifecycle(NamedTuple):
     describe_request: str
     start_request: str
     ready_word: str = "InService"
+
+
+def state_of(lifecycle: Lifecycle, status: Any, failure_reason: str | None) -> ResourceState:
+    """What *status* means, by *lifecycle*'s tables (the ones the wait decides by)."""
+    text = str(status)
+    condition: Condition = "starting"
+    if text in lifecycle.ready:
+        condition = "ready"
+    elif text in lifecycle.startable:
+        condition = "startable"
+    elif text in lifecycle.failed:
+        condition = "failed"
+    elif text in lifecycle.going:
+        condition = "gone"
+    return ResourceState(condition, text, failure_reason if condition == "failed" else None)
 
 
 class WaitPlan(NamedTuple):

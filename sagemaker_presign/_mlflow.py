@@ -11,14 +11,16 @@ from datetime import datetime, timedelta
 from ._constants import DEFAULT_EXPIRES_IN
 from ._core import ClientCore, PresignCall
 from ._exceptions import ConflictingStatusError, ResourceFailedError, ResourceNotInServiceError
-from ._lifecycle import Lifecycle, WaitPlan
+from ._lifecycle import Lifecycle, WaitPlan, state_of
 from ._responses import described_status
 from ._result import PresignedArnUrl, PresignedUrl
-from ._status import MlflowTrackingServerStatus
+from ._status import MlflowTrackingServerStatus, ResourceState
 from ._validation import check_identifier
 
 _SERVER_NAME = r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}"
-_APP_ARN = r"arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:mlflow-app/.*"
+# The model allows any region (even none) and any ID (".*"): we ask for a region and a visible,
+# non-empty ASCII ID, so that white space, escapes and control characters are never sent.
+_APP_ARN = r"arn:aws[a-z\-]*:sagemaker:[a-z0-9][a-z0-9\-]*:[0-9]{12}:mlflow-app/[\x21-\x7e]+"
 
 MLFLOW_LIFECYCLE = Lifecycle(
     status_type=MlflowTrackingServerStatus,
@@ -55,7 +57,8 @@ def check_mlflow_app_arn(arn: object) -> str:
         "MLflow app ARN",
         _APP_ARN,
         max_length=128,
-        rule="it must look like arn:aws:sagemaker:<region>:<12-digit account>:mlflow-app/<id>",
+        rule="it must look like arn:aws:sagemaker:<region>:<12-digit account>:mlflow-app/<id>, "
+        "with a region and an ID of visible ASCII characters",
     )
 
 
@@ -145,6 +148,17 @@ class MlflowDoor(ClientCore):
         name = check_server_name(tracking_server_name)
         status: MlflowTrackingServerStatus = self._mlflow_plan(name).requests["describe"]()[0]
         return status
+
+    def mlflow_tracking_server_state(self, tracking_server_name: str) -> ResourceState:
+        """Where the tracking server stands: ready (Started, Created, Updated,
+        MaintenanceComplete), starting, startable (Stopped), failed or gone."""
+        name = check_server_name(tracking_server_name)
+        return state_of(MLFLOW_LIFECYCLE, *self._mlflow_plan(name).requests["describe"]())
+
+    def start_mlflow_tracking_server(self, tracking_server_name: str) -> None:
+        """Ask SageMaker to start the tracking server and return at once; a start that lost a
+        race with someone else's is no error."""
+        self._mlflow_plan(check_server_name(tracking_server_name)).requests["start"]()
 
     def wait_until_mlflow_tracking_server_ready(
         self,

@@ -38,6 +38,7 @@ OPERATIONS = (
     "CreatePresignedDomainUrl",
     "DescribeUserProfile",
     "DescribeSpace",
+    "DescribeDomain",
     "CreatePresignedMlflowTrackingServerUrl",
     "DescribeMlflowTrackingServer",
     "StartMlflowTrackingServer",

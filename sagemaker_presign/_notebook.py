@@ -17,10 +17,10 @@ from ._exceptions import (
     NotebookInstanceFailedError,
     NotebookInstanceNotInServiceError,
 )
-from ._lifecycle import Lifecycle, WaitPlan
+from ._lifecycle import Lifecycle, WaitPlan, state_of
 from ._responses import described_status
 from ._result import PresignedUrl, issued
-from ._status import NotebookInstanceStatus
+from ._status import NotebookInstanceStatus, ResourceState
 from ._validation import validate_notebook_instance_name, validate_session_duration
 
 _UNSAFE_PATH = r"[\x00-\x1f\x7f-\x9f?#\\]"
@@ -60,7 +60,11 @@ class PresignedNotebookUrl(PresignedUrl):
         issued_at: datetime,
         session_duration: timedelta | None = None,
         landing_path: str | None = None,
+        *,
+        valid_for: timedelta = URL_VALIDITY,
     ) -> None:
+        if valid_for != URL_VALIDITY:  # accepted for dataclasses.replace, which passes it
+            raise ValueError(f"a notebook instance URL is valid for {URL_VALIDITY}, always")
         fields = vars(self)  # as _set_base does, and why
         fields["notebook_instance_name"] = notebook_instance_name
         fields["landing_path"] = landing_path
@@ -188,6 +192,18 @@ class NotebookDoor(ClientCore):
         name = validate_notebook_instance_name(notebook_instance_name)
         status: NotebookInstanceStatus = self._describe_notebook(name)[0]
         return status
+
+    def notebook_instance_state(self, notebook_instance_name: str) -> ResourceState:
+        """Where the instance stands (one DescribeNotebookInstance): ready, starting,
+        startable (Stopped), failed (with the reason) or gone (Deleting)."""
+        name = validate_notebook_instance_name(notebook_instance_name)
+        return state_of(NOTEBOOK_LIFECYCLE, *self._describe_notebook(name))
+
+    def start_notebook_instance(self, notebook_instance_name: str) -> None:
+        """Ask SageMaker to start the instance (StartNotebookInstance) and return at once; a
+        start that lost a race with someone else's is no error. Errors as the service says
+        (`ConflictingStatusError` is swallowed only for that race)."""
+        self._start_notebook(validate_notebook_instance_name(notebook_instance_name))
 
     def wait_until_in_service(
         self,

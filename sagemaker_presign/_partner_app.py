@@ -9,7 +9,7 @@ from ._core import ClientCore, PresignCall
 from ._result import PresignedArnUrl
 from ._validation import check_identifier
 
-_ARN = r"arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:partner-app/app-[A-Z0-9]{12}"
+_ARN = r"arn:aws[a-z\-]*:sagemaker:[a-z0-9][a-z0-9\-]*:[0-9]{12}:partner-app/app-[A-Z0-9]{12}"
 
 
 def check_partner_app_arn(arn: object) -> str:

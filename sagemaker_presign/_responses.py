@@ -71,8 +71,9 @@ def _url_problem(url: object) -> str:  # noqa: PLR0911 - one answer per problem
         parts = urlsplit(url)
     except ValueError:
         return "has an AuthorizedUrl that is not a URL"
-    if parts.scheme != "https":
-        return f"has an AuthorizedUrl whose scheme is {parts.scheme[:20]!r}, not 'https'"
+    scheme = url[: len(parts.scheme)]  # as written: urlsplit lowers it
+    if scheme != "https":
+        return f"has an AuthorizedUrl whose scheme is {scheme[:20]!r}, not 'https'"
     if "@" in parts.netloc:
         return "has an AuthorizedUrl with user info before its host (a disguised host)"
     if not parts.hostname:

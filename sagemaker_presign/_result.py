@@ -58,7 +58,9 @@ class PresignedUrl:
 
     The URL is a bearer credential: ``repr()``, ``str()``, ``vars()`` and
     ``dataclasses.asdict()`` show it with its token masked, so read it from ``.url`` (or
-    ``ensure_fresh()``) only where it is really needed.
+    ``ensure_fresh()``) only where it is really needed. For the same reason no dataclass field
+    holds it in clear: ``dataclasses.replace(result, url=result.url, issued_at=...)`` makes a
+    changed copy, and without ``url=`` it raises ``TypeError`` naming the missing ``url``.
 
     Its age is measured on a monotonic clock within the process that made the request (a
     system clock stepped back cannot make it look fresh), and on the wall clock for a
@@ -72,10 +74,11 @@ class PresignedUrl:
     """How long the URL can be opened after it was issued (the API's validity)."""
     session_duration: timedelta | None
     """The session length asked for; None when the service default (12 h) applies."""
-    # The URL itself, masked wherever the dataclass machinery shows it.
-    _secret: SecretUrl = field(repr=False)
+    # The URL itself, masked wherever the dataclass machinery shows it. Not init fields:
+    # dataclasses.replace(result, url=result.url, ...) passes the URL by its own name.
+    _secret: SecretUrl = field(repr=False, init=False)
     # time.monotonic() when the request was sent, in the process that sent it.
-    _sent_monotonic: float | None = field(repr=False, compare=False)
+    _sent_monotonic: float | None = field(repr=False, compare=False, init=False)
 
     def _set_base(
         self,

@@ -8,7 +8,7 @@ and a wait treats it as on its way somewhere.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
+from typing import Any, Literal, NamedTuple
 
 
 class _Status(str, Enum):
@@ -106,3 +106,29 @@ _SETTLED: dict[str, frozenset[str]] = {
     ),
     "StudioStatus": frozenset({"InService", "Failed", "Update_Failed", "Delete_Failed"}),
 }
+
+
+#: What a status means for opening the resource, the same words for every door.
+Condition = Literal["ready", "starting", "startable", "failed", "gone"]
+
+
+class ResourceState(NamedTuple):
+    """Where a resource stands, in terms every door shares: what the ``*_state`` methods return.
+
+    ``condition`` is ``"ready"`` (a URL opens it now), ``"starting"`` (on its way somewhere:
+    Pending, Updating, Stopping, a status this version does not know; check again),
+    ``"startable"`` (stopped: it can be started), ``"failed"`` (``failure_reason`` says why)
+    or ``"gone"`` (being deleted). Derived from the same tables the waits decide by.
+    """
+
+    condition: Condition
+    """ready, starting, startable, failed or gone."""
+    status: str
+    """The status as the service reported it."""
+    failure_reason: str | None = None
+    """The service's reason, for a failed resource."""
+
+    @property
+    def is_ready(self) -> bool:
+        """Whether a presigned URL opens it now."""
+        return self.condition == "ready"

@@ -7,20 +7,30 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from ._constants import DEFAULT_EXPIRES_IN
 from ._core import ClientCore, PresignCall
-from ._exceptions import InvalidLandingError, ResourceFailedError, ResourceNotInServiceError
-from ._lifecycle import Lifecycle, WaitPlan
+from ._exceptions import (
+    InvalidLandingError,
+    PresignError,
+    ResourceFailedError,
+    ResourceNotInServiceError,
+    ServiceError,
+)
+from ._lifecycle import Lifecycle, WaitPlan, state_of
 from ._responses import described_status
 from ._result import PresignedUrl
-from ._status import StudioStatus
+from ._status import ResourceState, StudioStatus
 from ._validation import check_identifier, duration_fields
 
 _DOMAIN_ID = r"d-(-*[a-z0-9]){1,61}"
 _PROFILE_OR_SPACE = r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"
-_LANDING_URI = r"studio::[^\x00-\x1f\x7f]*|app:[A-Za-z][A-Za-z0-9]*:[^\x00-\x1f\x7f]*"
+# No C0 or C1 control characters, nor line or paragraph separators (terminal escapes, forged lines).
+_LANDING_URI = (
+    r"studio::[^\x00-\x1f\x7f-\x9f\u2028\u2029]*"
+    r"|app:[A-Za-z][A-Za-z0-9]*:[^\x00-\x1f\x7f-\x9f\u2028\u2029]*"
+)
 MAX_LANDING_URI = 1023
 #: The app types SageMaker names today; `LandingUri.app` takes others too (new ones appear).
 KNOWN_APP_TYPES = ("JupyterServer", "JupyterLab", "RStudioServerPro", "CodeEditor", "Canvas")
@@ -199,7 +209,40 @@ class StudioDoor(ClientCore):
                 landing_uri=landing,
             )
 
-        return self._presign(call, make)
+        try:
+            return self._presign(call, make)
+        except ServiceError as error:
+            if error.code not in ("ValidationException", "ValidationError"):
+                raise
+            self._raise_if_sso(domain, call.subject, error)
+            raise
+
+    def _raise_if_sso(self, domain: str, subject: str, error: ServiceError) -> None:
+        """The service's wording for "this domain uses IAM Identity Center" is not documented:
+        on a validation error, ask the domain itself (DescribeDomain, on this path only)."""
+        try:
+            described = self._call("describe_domain", {"DomainId": domain}, subject=subject)
+        except PresignError:
+            return  # no better answer than the service's own
+        fields = cast("dict[str, object]", described) if isinstance(described, dict) else {}
+        if fields.get("AuthMode") == "SSO":
+            raise ServiceError(
+                f"{subject}: domain {domain!r} uses IAM Identity Center (SSO), and only domains "
+                "in IAM auth mode can be presigned; sign in through the AWS access portal "
+                f"instead (the service said: {error.message})",
+                code=error.code,
+                request_id=error.request_id,
+                http_status=error.http_status,
+            ) from error
+
+    def studio_state(
+        self, domain_id: str, user_profile_name: str, space_name: str | None = None
+    ) -> ResourceState:
+        """Where the user profile (and, with *space_name*, the space) stands: ready,
+        starting, failed or gone (Studio profiles are never "startable")."""
+        domain, profile, space = studio_names(domain_id, user_profile_name, space_name)
+        describe = self._studio_plan(domain, profile, space).requests["describe"]
+        return state_of(STUDIO_LIFECYCLE, *describe())
 
     def wait_until_studio_ready(
         self,

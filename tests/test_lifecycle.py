@@ -274,7 +274,7 @@ def test_get_status(sagemaker: LocalSageMaker, client: PresignClient) -> None:
         ({"poll_interval": -1}, InvalidParameterError, "poll_interval must be more than 0"),
         ({"timeout": timedelta(seconds=-1)}, InvalidParameterError, "timeout must be more than 0"),
         ({"timeout": 0}, InvalidParameterError, "timeout must be more than 0"),
-        ({"timeout": float("nan")}, InvalidParameterError, "timeout must be more than 0"),
+        ({"timeout": float("nan")}, InvalidParameterError, "timeout must be a number of seconds"),
         ({"timeout": 10**400}, InvalidParameterError, "timeout must be at most 7 days"),
         ({"timeout": timedelta.max}, InvalidParameterError, "timeout must be at most 7 days"),
         ({"poll_interval": float("inf")}, InvalidParameterError, "at most 7 days"),

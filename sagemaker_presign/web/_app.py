@@ -33,6 +33,7 @@ from ._request import ROUTE_METHODS, body_problem, host_allowed, printable, rout
 
 if TYPE_CHECKING:
     from sagemaker_presign._client import PresignClient
+    from sagemaker_presign._status import ResourceState
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
@@ -184,22 +185,24 @@ class _App:
     # --- GET: ready -> mint and redirect; else a page that says where it is ---
 
     def _open(self, environ: Environ, target: Target, who: str | None) -> Answer:
-        status, ready, startable, failed = self._status(target)
+        state = self._state(target)
         key = (who, target)
-        if ready:
+        if state.is_ready:
             with self._lock:
                 self._waiting.pop(key, None)
             url = self._mint(environ, target)
             return 303, [("Location", url), ("Content-Length", "0")], b"", "redirected"
-        if failed:
-            return _html(502, "Not available", f"{_describe(target)} is {status}.", "failed")
+        if state.condition in ("failed", "gone"):
+            detail = f"{_describe(target)} is {state.status}."
+            return _html(502, "Not available", detail, state.condition)
+        startable = state.condition == "startable"
         form = None
         if startable and who is not None:
             action = _canonical(environ, target)
             form = start_form(action, self.tokens.issue(who, target.resource, "start"))
         page = waiting_page(
             _describe(target),
-            status,
+            state.status,
             None if startable else self._elapsed(key),
             start_form=form,
             refresh=self.refresh,
@@ -207,23 +210,15 @@ class _App:
         headers = [("Content-Type", "text/html; charset=utf-8")]
         if form is None:
             headers.append(("Refresh", str(self.refresh)))
-        return 200, headers, page, f"waiting ({status})"
+        return 200, headers, page, f"waiting ({state.status})"
 
-    def _status(self, target: Target) -> tuple[str, bool, bool, bool]:
-        """The status, and whether it is ready, startable, failed."""
+    def _state(self, target: Target) -> ResourceState:
         if target.kind == "notebook":
-            status = self.client.get_status(target.name)
-            return str(status), status == "InService", status == "Stopped", status == "Failed"
+            return self.client.notebook_instance_state(target.name)
         if target.kind == "mlflow":
-            server = self.client.get_mlflow_tracking_server_status(target.name)
-            ready = server in ("Started", "Created", "Updated", "MaintenanceComplete")
-            return str(server), ready, server == "Stopped", str(server).endswith("Failed")
+            return self.client.mlflow_tracking_server_state(target.name)
         assert target.domain_id is not None
-        describe = self.client._studio_plan(  # pyright: ignore[reportPrivateUsage]
-            target.domain_id, target.name, target.space_name
-        ).requests["describe"]
-        state = str(describe()[0])
-        return state, state == "InService", False, state.endswith("Failed")
+        return self.client.studio_state(target.domain_id, target.name, target.space_name)
 
     def _mint(self, environ: Environ, target: Target) -> str:
         if target.kind == "notebook":
@@ -260,9 +255,9 @@ class _App:
         # The door's own start: a start that lost the race with someone else's is ignored,
         # any other refusal raises (and maps to its status below).
         if target.kind == "notebook":
-            self.client._start_notebook(target.name)  # pyright: ignore[reportPrivateUsage]
+            self.client.start_notebook_instance(target.name)
         else:
-            self.client._mlflow_plan(target.name).requests["start"]()  # pyright: ignore[reportPrivateUsage]
+            self.client.start_mlflow_tracking_server(target.name)
         location = _canonical(environ, target)
         return 303, [("Location", location), ("Content-Length", "0")], b"", "started"
 
