@@ -218,7 +218,7 @@ def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespac
                     parser.error(str(exc))
     if args.door == "studio" and args.path is not None and args.app is None:
         parser.error("--path goes with --app (or write the whole --landing-uri)")
-    if getattr(args, "quiet", False) and args.json:
+    if getattr(args, "quiet", False) and getattr(args, "json", False):
         parser.error("--quiet and --json contradict each other")
     if args.local:
         clashing = [

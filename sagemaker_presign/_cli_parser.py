@@ -7,6 +7,7 @@ import argparse
 import re
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 PROG = "sagemaker-presign"
 DOORS = ("notebook", "studio", "mlflow", "mlflow-app", "partner-app")
@@ -57,9 +58,21 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
-def _common(parser: argparse.ArgumentParser, *, waits: str | None, presigns: bool = True) -> None:
+_URL_JSON = (
+    "print JSON: url, the door's identifiers, issued_at, expires_at, session_duration_seconds"
+)
+
+
+def _common(
+    parser: argparse.ArgumentParser,
+    *,
+    waits: str | None,
+    presigns: bool = True,
+    json_help: str | None = _URL_JSON,
+) -> None:
     """The flags every subcommand takes; *waits* names what --wait waits for (None: no
-    waiting); *presigns* adds those about a URL (--duration, --open, --copy, --quiet)."""
+    waiting); *presigns* adds those about a URL (--duration, --open, --copy, --quiet);
+    *json_help* says what --json prints (None: no --json)."""
     parser.add_argument(
         "--version", action=_VersionAction, nargs=0, help="print the version and exit"
     )
@@ -77,12 +90,8 @@ def _common(parser: argparse.ArgumentParser, *, waits: str | None, presigns: boo
         "--profile", help="AWS profile from the shared config (default: AWS_PROFILE)"
     )
     parser.add_argument("--endpoint-url", metavar="URL", help="send requests to this endpoint")
-    parser.add_argument(
-        "--json",
-        action="store_true",
-        help="print JSON: url, the door's identifiers, issued_at, expires_at, "
-        "session_duration_seconds (list: one object per line)",
-    )
+    if json_help is not None:
+        parser.add_argument("--json", action="store_true", help=json_help)
     parser.add_argument(
         "--local",
         action="store_true",
@@ -138,8 +147,16 @@ def _expires_in(parser: argparse.ArgumentParser) -> None:
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, whose usage errors are one line, as docs/cli.md promises: no usage
+    block first, just what is wrong and where help is (subcommands inherit the class)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{PROG}: error: {' '.join(message.split())} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=PROG,
         description=(
             "Print a presigned URL that opens a SageMaker notebook instance, Studio, an MLflow "
@@ -233,7 +250,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     listing.add_argument("--status", help="only those in this status (InService, Stopped...)")
     listing.add_argument("--name-contains", metavar="TEXT", help="only names holding TEXT")
-    _common(listing, waits=None, presigns=False)
+    _common(
+        listing,
+        waits=None,
+        presigns=False,
+        json_help="one JSON object per line: kind, name, status, type, created (ISO 8601), and "
+        "domain_id (Studio) or owner (spaces) where they apply",
+    )
 
     serve = doors.add_parser(
         "serve",
@@ -296,7 +319,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="answer requests for this Host (repeatable; default: the bound address and "
         "localhost); others get 421. The CSRF secret comes from SAGEMAKER_PRESIGN_WEB_SECRET",
     )
-    _common(serve, waits=None, presigns=False)
+    _common(serve, waits=None, presigns=False, json_help=None)
     return parser
 
 

@@ -104,6 +104,7 @@ class LocalSageMaker:
         self._server = self._thread = None
         if server is not None:
             server.shutdown()
+            server.close_connections()
             server.server_close()
         if thread is not None:
             thread.join()
@@ -168,11 +169,13 @@ class LocalSageMaker:
     def add_user_profile(
         self, domain_id: str, name: str, *, status: str = "InService"
     ) -> StudioResource:
-        """Add a user profile to a domain added before; set ``upcoming`` on the result to
-        script the statuses the next describes report."""
+        """Add a user profile to a domain added before; one added Pending becomes InService
+        after a few describes (or seconds), as notebook instances do. Set ``upcoming`` on the
+        result to script the statuses the next describes report instead."""
         with self._backend.locked():
             doors = self._backend.doors
             profile = StudioResource(domain_id, name, status)
+            self._settle_if_pending(profile)
             doors.profiles[(domain_id, name)] = profile
             return profile
 
@@ -182,8 +185,17 @@ class LocalSageMaker:
         """Add a space to a domain; *owner* names the user profile of a private space."""
         with self._backend.locked():
             space = StudioResource(domain_id, name, status, owner=owner)
+            self._settle_if_pending(space)
             self._backend.doors.spaces[(domain_id, name)] = space
             return space
+
+    def _settle_if_pending(self, resource: StudioResource) -> None:
+        """A profile or space created Pending becomes InService, as the service's do."""
+        if resource.status == "Pending":
+            backend = self._backend
+            resource.transition(
+                "Pending", "InService", backend.transition_polls, backend.transition_seconds
+            )
 
     def add_mlflow_tracking_server(
         self, name: str, *, status: str = "Started"

@@ -6,6 +6,8 @@ import contextlib
 import json
 import socket
 import ssl
+import sys
+import threading
 import time
 import uuid
 from datetime import datetime, timezone
@@ -135,8 +137,9 @@ class LocalServer(ThreadingHTTPServer):
     daemon_threads = True
     # socketserver's default backlog of 5 resets connections when many threads connect at once.
     request_queue_size = 128
-    # Bind fresh every time; a stale port from an earlier run must not be reused silently.
-    allow_reuse_address = False
+    # A restart on a fixed port must not wait for the last run's TIME_WAIT connections
+    # (on Windows the option would let another process take the port: not there).
+    allow_reuse_address = sys.platform != "win32"
 
     def __init__(
         self,
@@ -149,7 +152,27 @@ class LocalServer(ThreadingHTTPServer):
         self.backend = backend
         self.ssl_context = ssl_context
         self.latency = latency
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
         super().__init__(address, _Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """Hang up on every connection still open (kept alive by a client)."""
+        with self._open_lock:
+            connections = list(self._open)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
 
     def get_request(self) -> tuple[socket.socket, Any]:
         connection, address = super().get_request()
