@@ -71,9 +71,9 @@ def run_server(
             sys.stderr.write(f"{PROG}: error: cannot listen on {args.host}:{args.port}: {why}\n")
             return _CONFIGURATION_ERROR
         host, port = server.server_address[:2]
-        _say_what_is_served(args, str(host), int(port), hosts, secret is not None)
         if args.local:
             _say_local_routes(client)
+        _say_what_is_served(args, str(host), int(port), hosts, secret is not None)
         sys.stderr.flush()
         with contextlib.suppress(KeyboardInterrupt):
             server.serve_forever()
@@ -189,13 +189,17 @@ def _say_what_is_served(
 
 def _say_local_routes(client: PresignClient) -> None:
     """What the stand-in holds, as routes a newcomer can click."""
+    from ._exceptions import UnsupportedOperationError
+
     lines = [f"  /notebook/{n.name}  ({n.status})" for n in client.list_notebook_instances()]
     for domain in client.list_domains():
         lines.extend(
             f"  /studio/{domain.domain_id}/{p.name}  (domain {domain.name}; {p.status})"
             for p in client.list_user_profiles(domain.domain_id)
         )
-    lines.extend(f"  /mlflow/{s.name}  ({s.status})" for s in client.list_mlflow_tracking_servers())
+    with contextlib.suppress(UnsupportedOperationError):  # a botocore without MLflow
+        servers = client.list_mlflow_tracking_servers()
+        lines.extend(f"  /mlflow/{s.name}  ({s.status})" for s in servers)
     sys.stderr.write("the local stand-in holds:\n" + "\n".join(lines) + "\n")
 
 
