@@ -5,7 +5,6 @@ real-shaped events)."""
 from __future__ import annotations
 
 import base64
-import http.client
 import os
 import re
 import socket
@@ -25,7 +24,7 @@ from sagemaker_presign import PresignClient
 from sagemaker_presign.testing import DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY, LocalSageMaker
 from sagemaker_presign.web import allow_users, create_app, trusted_header
 
-from .web_support import click_in_threads, csrf_of
+from .web_support import click_in_threads, csrf_of, http_request
 
 SECRET = "a-secret-every-worker-shares-0123456789"
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,16 +76,7 @@ class Gunicorn:
     def request(
         self, method: str, path: str, body: str | None = None
     ) -> tuple[int, dict[str, str], str]:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            headers = {"X-Forwarded-User": "alice"}
-            if body is not None:
-                headers["Content-Type"] = "application/x-www-form-urlencoded"
-            connection.request(method, path, body=body, headers=headers)
-            answer = connection.getresponse()
-            return answer.status, dict(answer.getheaders()), answer.read().decode()
-        finally:
-            connection.close()
+        return http_request(self.port, method, path, {"X-Forwarded-User": "alice"}, body)
 
     def stop(self) -> None:
         self.process.terminate()

@@ -37,20 +37,31 @@ class Site:
         headers: dict[str, str] | None = None,
         body: str | None = None,
     ) -> tuple[int, dict[str, str], str]:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            sent = {**(headers or {})}
-            if body is not None:
-                sent["Content-Type"] = "application/x-www-form-urlencoded"
-            connection.request(method, path, body=body, headers=sent)
-            response = connection.getresponse()
-            return response.status, dict(response.getheaders()), response.read().decode()
-        finally:
-            connection.close()
+        return http_request(self.port, method, path, headers, body)
 
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def http_request(
+    port: int,
+    method: str,
+    path: str,
+    headers: dict[str, str] | None = None,
+    body: str | None = None,
+) -> tuple[int, dict[str, str], str]:
+    """One request to 127.0.0.1:*port* on a connection of its own (a form when *body*)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        sent = {**(headers or {})}
+        if body is not None:
+            sent["Content-Type"] = "application/x-www-form-urlencoded"
+        connection.request(method, path, body=body, headers=sent)
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read().decode()
+    finally:
+        connection.close()
 
 
 def started(sagemaker: LocalSageMaker) -> int:
