@@ -10,7 +10,12 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from ._configuration import BuiltClient, build_client, check_ready_client
-from ._exceptions import UnsupportedOperationError, is_translatable, translate
+from ._exceptions import (
+    InvalidResourceIdentifierError,
+    UnsupportedOperationError,
+    is_translatable,
+    translate,
+)
 from ._lifecycle import DEFAULT_POLL_INTERVAL, Waiter, WaitPlan, run_sync
 from ._log_redaction import call_redacted
 from ._redact import redact_url
@@ -193,6 +198,16 @@ class ClientCore:
             return result(url, identifier, issued_at, session_duration=session, valid_for=valid_for)
 
         return self._presign(call, make)
+
+    def _check_arn_region(self, arn: str, what: str) -> None:
+        """An ARN of another region than the client's cannot be presigned here: say so, naming
+        both, before anything is sent (the service's own refusal does not)."""
+        region = arn.split(":")[3]
+        if self._region is not None and region != self._region:
+            raise InvalidResourceIdentifierError(
+                f"the {what} {arn!r} is in {region}, but this client is for {self._region}: "
+                f"use a client for {region} (region_name={region!r}, or --region {region})"
+            )
 
     def _plan_waiter(
         self,

@@ -130,6 +130,7 @@ class MlflowDoor(ClientCore):
     ) -> PresignedMlflowAppUrl:
         """Return a presigned URL for an MLflow app, by its ARN."""
         checked = check_mlflow_app_arn(arn)
+        self._check_arn_region(checked, "MLflow app ARN")
         call = PresignCall(
             "create_presigned_mlflow_app_url",
             "CreatePresignedMlflowAppUrl",

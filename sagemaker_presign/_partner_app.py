@@ -45,6 +45,7 @@ class PartnerAppDoor(ClientCore):
         *expires_in*: 5 to 300 s (default 300); *session_duration*: 30 min to 12 h.
         """
         checked = check_partner_app_arn(arn)
+        self._check_arn_region(checked, "partner app ARN")
         call = PresignCall(
             "create_partner_app_presigned_url",
             "CreatePartnerAppPresignedUrl",

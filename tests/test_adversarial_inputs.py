@@ -198,3 +198,26 @@ def test_a_validation_error_of_an_iam_domain_stays_what_it_was(
     with pytest.raises(ServiceError) as raised:
         client.create_presigned_domain_url(domain, "alice")
     assert "Identity Center" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("door", "arn"),
+    [
+        ("mlflow-app", "arn:aws:sagemaker:eu-west-1:123456789012:mlflow-app/app-abc123def456"),
+        ("partner-app", "arn:aws:sagemaker:eu-west-1:123456789012:partner-app/app-ABC123DEF456"),
+    ],
+)
+def test_an_arn_of_another_region_is_refused_naming_both(
+    sagemaker: LocalSageMaker, client: PresignClient, door: str, arn: str
+) -> None:
+    presign = (
+        client.create_presigned_mlflow_app_url
+        if door == "mlflow-app"
+        else client.create_partner_app_presigned_url
+    )
+    with pytest.raises(InvalidResourceIdentifierError, match=r"eu-west-1.*us-east-1"):
+        presign(arn)
+    done = run(sagemaker, door, arn)
+    assert done.returncode == ExitCode.USAGE
+    assert "is in eu-west-1, but this client is for us-east-1" in done.stderr
+    assert sagemaker.requests == []

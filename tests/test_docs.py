@@ -21,7 +21,7 @@ PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 PYTHON_BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
 NOTEBOOKS = ("my-notebook", "demo-nb")
 STUDIO_DOMAIN = "d-abc123def456"
-MLFLOW_APP = "arn:aws:sagemaker:us-east-1:123456789012:mlflow-app/app-abc123def456"
+MLFLOW_APP = "arn:aws:sagemaker:eu-west-1:123456789012:mlflow-app/app-abc123def456"
 PARTNER_APP = "arn:aws:sagemaker:us-east-1:123456789012:partner-app/app-ABC123DEF456"
 
 
