@@ -93,9 +93,9 @@ def test_a_restart_on_the_same_port_works() -> None:
     first = LocalSageMaker(port=port).start()
     client = first.client()
     first.add_notebook_instance("nb")
-    client.create_presigned_url("nb")  # leaves connections behind in TIME_WAIT
+    client.create_presigned_url("nb")  # a kept-alive connection...
+    first.stop()  # ...that the server hangs up on first: its port is left in TIME_WAIT
     client.close()
-    first.stop()
     second = LocalSageMaker(port=port).start()
     try:
         assert second.endpoint_url.endswith(f":{port}")
