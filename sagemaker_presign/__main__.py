@@ -1,5 +1,5 @@
 """``python -m sagemaker_presign``: the same as the ``sagemaker-presign`` command."""
 
-from ._cli_entry import run
+from .cli._entry import run
 
 run()

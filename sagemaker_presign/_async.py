@@ -12,18 +12,20 @@ from __future__ import annotations
 import asyncio
 import functools
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from ._client import PresignClient
-from ._lifecycle import WaitPlan, in_daemon_thread, run_async
-from ._mlflow import check_server_name
-from ._studio import studio_names
-from ._validation import validate_notebook_instance_name
+from ._lifecycle import in_daemon_thread, run_async
+from ._mlflow import MLFLOW
+from ._notebook import NOTEBOOK
+from ._studio import STUDIO
 
 T = TypeVar("T")
+P = ParamSpec("P")
+F = TypeVar("F", bound=Callable[..., Any])
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -33,23 +35,40 @@ if TYPE_CHECKING:
     from botocore.config import Config
     from typing_extensions import Self
 
-    from ._mlflow import PresignedMlflowAppUrl, PresignedMlflowTrackingServerUrl
-    from ._notebook import PresignedNotebookUrl
-    from ._partner_app import PresignedPartnerAppUrl
-    from ._status import (
-        MlflowTrackingServerStatus,
-        NotebookInstanceStatus,
-        ResourceState,
-        StudioStatus,
-    )
-    from ._studio import LandingUri, PresignedDomainUrl
-    from ._summaries import (
-        DomainSummary,
-        MlflowTrackingServerSummary,
-        NotebookInstanceSummary,
-        SpaceSummary,
-        UserProfileSummary,
-    )
+    from ._door import Door
+    from ._status import MlflowTrackingServerStatus, NotebookInstanceStatus, StudioStatus
+
+
+def _forward(
+    method: Callable[Concatenate[PresignClient, P], T],
+) -> Callable[Concatenate[AsyncPresignClient, P], Coroutine[Any, Any, T]]:
+    """*method* of PresignClient as a coroutine method: run in a worker thread of the client's
+    executor, with the same signature (for type checkers too) and the same errors."""
+
+    async def forwarded(self: AsyncPresignClient, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        return await self.run_in_worker(method, self.sync_client, *args, **kwargs)
+
+    return _named_after(forwarded, method, "awaited")
+
+
+def _forward_list(
+    method: Callable[Concatenate[PresignClient, P], Iterator[T]],
+) -> Callable[Concatenate[AsyncPresignClient, P], Coroutine[Any, Any, list[T]]]:
+    """A listing of PresignClient's, every page read in a worker thread, as a list."""
+
+    def every_page(client: PresignClient, /, *args: P.args, **kwargs: P.kwargs) -> list[T]:
+        return list(method(client, *args, **kwargs))
+
+    async def forwarded(self: AsyncPresignClient, /, *args: P.args, **kwargs: P.kwargs) -> list[T]:
+        return await self.run_in_worker(every_page, self.sync_client, *args, **kwargs)
+
+    return _named_after(forwarded, method, "awaited, every page read, as a list")
+
+
+def _named_after(forwarded: F, method: Callable[..., Any], how: str) -> F:
+    forwarded.__name__ = forwarded.__qualname__ = method.__name__
+    forwarded.__doc__ = f"`PresignClient.{method.__name__}`, {how}."
+    return forwarded
 
 
 class AsyncPresignClient:
@@ -98,7 +117,8 @@ class AsyncPresignClient:
         """How many calls run at once, each in a worker thread of this client's own."""
         return self._executor._max_workers
 
-    async def _run(self, call: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    async def run_in_worker(self, call: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """``call(*args, **kwargs)`` in a worker thread of this client's executor."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, functools.partial(call, *args, **kwargs))
 
@@ -109,7 +129,8 @@ class AsyncPresignClient:
 
     async def _wait(  # noqa: PLR0917 - the public waits' own arguments, passed on
         self,
-        plan: WaitPlan,
+        door: Door,
+        values: Mapping[str, object],
         start: object,
         timeout: object,
         poll_interval: object,
@@ -118,52 +139,54 @@ class AsyncPresignClient:
         clock: Callable[[], float],
     ) -> Any:
         """The one wait loop, on the event loop; each request in a daemon thread."""
-        waiter = self._sync._plan_waiter(  # pyright: ignore[reportPrivateUsage]
-            plan,
+        waiter, requests = self._sync.plan_wait(
+            door.name,
+            values,
             start=start,
             timeout=timeout,
             poll_interval=poll_interval,
             on_status=on_status,
             now=clock(),
         )
-        return await run_async(waiter, _threaded(plan.requests), sleep, clock)
+        return await run_async(waiter, _threaded(requests), sleep, clock)
 
-    # --- notebook instances ---
+    # Every method but the waits is the PresignClient's, run in a worker thread: the same
+    # signature, checks and errors (`_forward`). ``issued_at`` is still read just before the
+    # request is sent, in the worker thread.
 
-    async def create_presigned_url(
-        self,
-        notebook_instance_name: str,
-        *,
-        session_duration: int | timedelta | None = None,
-        landing_path: str | None = None,
-    ) -> PresignedNotebookUrl:
-        """Like `PresignClient.create_presigned_url`; ``issued_at`` is still read just
-        before the request is sent, in the worker thread."""
-        return await self._run(
-            self._sync.create_presigned_url,
-            notebook_instance_name,
-            session_duration=session_duration,
-            landing_path=landing_path,
-        )
+    create_presigned_url = _forward(PresignClient.create_presigned_url)
+    get_status = _forward(PresignClient.get_status)
+    notebook_instance_state = _forward(PresignClient.notebook_instance_state)
+    start_notebook_instance = _forward(PresignClient.start_notebook_instance)
+    create_presigned_domain_url = _forward(PresignClient.create_presigned_domain_url)
+    studio_state = _forward(PresignClient.studio_state)
+    create_presigned_mlflow_tracking_server_url = _forward(
+        PresignClient.create_presigned_mlflow_tracking_server_url
+    )
+    get_mlflow_tracking_server_status = _forward(PresignClient.get_mlflow_tracking_server_status)
+    mlflow_tracking_server_state = _forward(PresignClient.mlflow_tracking_server_state)
+    start_mlflow_tracking_server = _forward(PresignClient.start_mlflow_tracking_server)
+    create_presigned_mlflow_app_url = _forward(PresignClient.create_presigned_mlflow_app_url)
+    create_partner_app_presigned_url = _forward(PresignClient.create_partner_app_presigned_url)
+    status = _forward(PresignClient.status)
+    start = _forward(PresignClient.start)
+    presign = _forward(PresignClient.presign)
+    resolve_domain_id = _forward(PresignClient.resolve_domain_id)
+    # Listings: every page read in the worker thread, handed back as a list.
+    list_notebook_instances = _forward_list(PresignClient.list_notebook_instances)
+    list_domains = _forward_list(PresignClient.list_domains)
+    list_user_profiles = _forward_list(PresignClient.list_user_profiles)
+    list_spaces = _forward_list(PresignClient.list_spaces)
+    list_mlflow_tracking_servers = _forward_list(PresignClient.list_mlflow_tracking_servers)
 
-    async def get_status(self, notebook_instance_name: str) -> NotebookInstanceStatus:
-        """Like `PresignClient.get_status`."""
-        return await self._run(self._sync.get_status, notebook_instance_name)
-
-    async def notebook_instance_state(self, notebook_instance_name: str) -> ResourceState:
-        """`PresignClient.notebook_instance_state`, awaited."""
-        return await self._run(self._sync.notebook_instance_state, notebook_instance_name)
-
-    async def start_notebook_instance(self, notebook_instance_name: str) -> None:
-        """`PresignClient.start_notebook_instance`, awaited."""
-        await self._run(self._sync.start_notebook_instance, notebook_instance_name)
+    # --- the waits: written out, sleeping with asyncio.sleep on the event loop ---
 
     async def wait_until_in_service(
         self,
         notebook_instance_name: str,
         *,
         start: bool = False,
-        timeout: float | timedelta = 1200,
+        timeout: float | timedelta | None = None,
         poll_interval: float | timedelta | None = None,
         on_status: Callable[[NotebookInstanceStatus], object] | None = None,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
@@ -174,41 +197,11 @@ class AsyncPresignClient:
         Cancelling the task ends the wait at once (a request in flight finishes in its
         thread), and so does the timeout, within the same bound as the synchronous wait.
         """
-        name = validate_notebook_instance_name(notebook_instance_name)
-        plan = self._sync._notebook_plan(name)  # pyright: ignore[reportPrivateUsage]
+        values = {"notebook_instance_name": notebook_instance_name}
         status: NotebookInstanceStatus = await self._wait(
-            plan, start, timeout, poll_interval, on_status, sleep, clock
+            NOTEBOOK, values, start, timeout, poll_interval, on_status, sleep, clock
         )
         return status
-
-    # --- Studio ---
-
-    async def create_presigned_domain_url(
-        self,
-        domain_id: str,
-        user_profile_name: str,
-        *,
-        space_name: str | None = None,
-        landing_uri: str | LandingUri | None = None,
-        session_duration: int | timedelta | None = None,
-        expires_in: int | timedelta | None = None,
-    ) -> PresignedDomainUrl:
-        """Like `PresignClient.create_presigned_domain_url`."""
-        return await self._run(
-            self._sync.create_presigned_domain_url,
-            domain_id,
-            user_profile_name,
-            space_name=space_name,
-            landing_uri=landing_uri,
-            session_duration=session_duration,
-            expires_in=expires_in,
-        )
-
-    async def studio_state(
-        self, domain_id: str, user_profile_name: str, space_name: str | None = None
-    ) -> ResourceState:
-        """`PresignClient.studio_state`, awaited."""
-        return await self._run(self._sync.studio_state, domain_id, user_profile_name, space_name)
 
     async def wait_until_studio_ready(
         self,
@@ -216,139 +209,44 @@ class AsyncPresignClient:
         user_profile_name: str,
         *,
         space_name: str | None = None,
-        timeout: float | timedelta = 600,
+        timeout: float | timedelta | None = None,
         poll_interval: float | timedelta | None = None,
         on_status: Callable[[StudioStatus], object] | None = None,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> StudioStatus:
         """Like `PresignClient.wait_until_studio_ready`, sleeping with ``asyncio.sleep``."""
-        domain, profile, space = studio_names(domain_id, user_profile_name, space_name)
-        plan = self._sync._studio_plan(domain, profile, space)  # pyright: ignore[reportPrivateUsage]
+        values = {
+            "domain_id": domain_id,
+            "user_profile_name": user_profile_name,
+            "space_name": space_name,
+        }
         status: StudioStatus = await self._wait(
-            plan, False, timeout, poll_interval, on_status, sleep, clock
+            STUDIO, values, False, timeout, poll_interval, on_status, sleep, clock
         )
         return status
-
-    # --- MLflow ---
-
-    async def create_presigned_mlflow_tracking_server_url(
-        self,
-        tracking_server_name: str,
-        *,
-        session_duration: int | timedelta | None = None,
-        expires_in: int | timedelta | None = None,
-    ) -> PresignedMlflowTrackingServerUrl:
-        """Like `PresignClient.create_presigned_mlflow_tracking_server_url`."""
-        return await self._run(
-            self._sync.create_presigned_mlflow_tracking_server_url,
-            tracking_server_name,
-            session_duration=session_duration,
-            expires_in=expires_in,
-        )
-
-    async def get_mlflow_tracking_server_status(
-        self, tracking_server_name: str
-    ) -> MlflowTrackingServerStatus:
-        """Like `PresignClient.get_mlflow_tracking_server_status`."""
-        return await self._run(self._sync.get_mlflow_tracking_server_status, tracking_server_name)
-
-    async def mlflow_tracking_server_state(self, tracking_server_name: str) -> ResourceState:
-        """`PresignClient.mlflow_tracking_server_state`, awaited."""
-        return await self._run(self._sync.mlflow_tracking_server_state, tracking_server_name)
-
-    async def start_mlflow_tracking_server(self, tracking_server_name: str) -> None:
-        """`PresignClient.start_mlflow_tracking_server`, awaited."""
-        await self._run(self._sync.start_mlflow_tracking_server, tracking_server_name)
 
     async def wait_until_mlflow_tracking_server_ready(
         self,
         tracking_server_name: str,
         *,
         start: bool = False,
-        timeout: float | timedelta = 1800,
+        timeout: float | timedelta | None = None,
         poll_interval: float | timedelta | None = None,
         on_status: Callable[[MlflowTrackingServerStatus], object] | None = None,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> MlflowTrackingServerStatus:
         """Like `PresignClient.wait_until_mlflow_tracking_server_ready`, on the event loop."""
-        name = check_server_name(tracking_server_name)
-        plan = self._sync._mlflow_plan(name)  # pyright: ignore[reportPrivateUsage]
+        values = {"tracking_server_name": tracking_server_name}
         status: MlflowTrackingServerStatus = await self._wait(
-            plan, start, timeout, poll_interval, on_status, sleep, clock
+            MLFLOW, values, start, timeout, poll_interval, on_status, sleep, clock
         )
         return status
 
-    async def create_presigned_mlflow_app_url(
-        self,
-        arn: str,
-        *,
-        session_duration: int | timedelta | None = None,
-        expires_in: int | timedelta | None = None,
-    ) -> PresignedMlflowAppUrl:
-        """Like `PresignClient.create_presigned_mlflow_app_url`."""
-        return await self._run(
-            self._sync.create_presigned_mlflow_app_url,
-            arn,
-            session_duration=session_duration,
-            expires_in=expires_in,
-        )
-
-    # --- finding what to open (lists: every page is fetched in a worker thread) ---
-
-    async def list_notebook_instances(
-        self, *, name_contains: str | None = None, status: str | None = None
-    ) -> list[NotebookInstanceSummary]:
-        """Like `PresignClient.list_notebook_instances`, every page read, as a list."""
-        return await self._run(
-            lambda: list(
-                self._sync.list_notebook_instances(name_contains=name_contains, status=status)
-            )
-        )
-
-    async def list_domains(self) -> list[DomainSummary]:
-        """Like `PresignClient.list_domains`, as a list."""
-        return await self._run(lambda: list(self._sync.list_domains()))
-
-    async def list_user_profiles(self, domain_id: str | None = None) -> list[UserProfileSummary]:
-        """Like `PresignClient.list_user_profiles`, as a list."""
-        return await self._run(lambda: list(self._sync.list_user_profiles(domain_id)))
-
-    async def list_spaces(self, domain_id: str | None = None) -> list[SpaceSummary]:
-        """Like `PresignClient.list_spaces`, as a list."""
-        return await self._run(lambda: list(self._sync.list_spaces(domain_id)))
-
-    async def list_mlflow_tracking_servers(
-        self, *, status: str | None = None
-    ) -> list[MlflowTrackingServerSummary]:
-        """Like `PresignClient.list_mlflow_tracking_servers`, as a list."""
-        return await self._run(lambda: list(self._sync.list_mlflow_tracking_servers(status=status)))
-
-    async def resolve_domain_id(self, name_or_id: str) -> str:
-        """Like `PresignClient.resolve_domain_id`."""
-        return await self._run(self._sync.resolve_domain_id, name_or_id)
-
-    # --- partner apps ---
-
-    async def create_partner_app_presigned_url(
-        self,
-        arn: str,
-        *,
-        session_duration: int | timedelta | None = None,
-        expires_in: int | timedelta | None = None,
-    ) -> PresignedPartnerAppUrl:
-        """Like `PresignClient.create_partner_app_presigned_url`."""
-        return await self._run(
-            self._sync.create_partner_app_presigned_url,
-            arn,
-            session_duration=session_duration,
-            expires_in=expires_in,
-        )
-
     async def close(self) -> None:
         """Like `PresignClient.close`; also lets this client's worker threads go."""
-        await self._run(self._sync.close)
+        await self.run_in_worker(self._sync.close)
         self._executor.shutdown(wait=False)
 
     async def __aenter__(self) -> Self:
@@ -367,12 +265,12 @@ class AsyncPresignClient:
 
 
 def _executor_for(client: PresignClient, max_workers: int | None) -> ThreadPoolExecutor:
+    chosen: object = max_workers
     if max_workers is None:
-        config = getattr(getattr(client._client, "meta", None), "config", None)  # pyright: ignore[reportPrivateUsage]
-        max_workers = getattr(config, "max_pool_connections", None) or 10
-    if isinstance(max_workers, bool) or not isinstance(max_workers, int) or max_workers < 1:
-        raise TypeError(f"max_workers must be a positive int, not {max_workers!r}")
-    return ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="sagemaker-presign")
+        chosen = client.connection_pool_size or 10
+    if isinstance(chosen, bool) or not isinstance(chosen, int) or chosen < 1:
+        raise TypeError(f"max_workers must be a positive int, not {chosen!r}")
+    return ThreadPoolExecutor(max_workers=chosen, thread_name_prefix="sagemaker-presign")
 
 
 def _threaded(

@@ -95,7 +95,7 @@ def check_endpoint_url(endpoint_url: str | None) -> str | None:
     if problem is not None:
         raise ConfigurationError(f"invalid endpoint_url {shown!r}: {problem}")
     assert parts is not None
-    if parts.scheme == "http" and not _is_loopback(parts.hostname or ""):
+    if parts.scheme == "http" and not is_loopback(parts.hostname or ""):
         warnings.warn(
             f"endpoint_url {shown!r} is plain http to another host: presigned URLs and "
             "request signatures would cross the network unencrypted",
@@ -105,7 +105,7 @@ def check_endpoint_url(endpoint_url: str | None) -> str | None:
     return endpoint_url
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
     if host.lower() in _LOOPBACK_NAMES:
         return True
     try:

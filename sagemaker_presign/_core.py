@@ -1,27 +1,33 @@
 """The machinery every door shares: build or accept the client, call and translate, presign,
-wait. `PresignClient` is this core plus one mixin per door (``_notebook``, ``_studio``, ...)."""
+get the status, start, wait; each acting on a door's record (`Door`), whichever it is.
+`PresignClient` is this core plus one typed method per door and action."""
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta
-from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+import time
+from collections.abc import Callable, Iterator, Mapping
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from ._configuration import BuiltClient, build_client, check_ready_client
+from ._constants import DEFAULT_EXPIRES_IN, URL_VALIDITY
 from ._exceptions import (
     InvalidResourceIdentifierError,
+    PresignError,
+    UnexpectedResponseError,
     UnsupportedOperationError,
     is_translatable,
     translate,
 )
-from ._lifecycle import DEFAULT_POLL_INTERVAL, Waiter, WaitPlan, run_sync
+from ._lifecycle import DEFAULT_POLL_INTERVAL, Waiter, WaitPlan, run_sync, state_of
 from ._log_redaction import call_redacted
 from ._redact import redact_url
 from ._responses import presigned_url
-from ._result import PresignedUrl, request_clock, stamped
-from ._validation import duration_fields
+from ._result import PresignedUrl, issued, request_clock, stamped
+from ._status import ResourceState
+from ._validation import validate_expires_in, validate_session_duration
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -29,40 +35,17 @@ if TYPE_CHECKING:
     import boto3
     from botocore.client import BaseClient
     from botocore.config import Config
-    from typing_extensions import Self, TypeVarTuple, Unpack
+    from typing_extensions import Self
 
-    Ts = TypeVarTuple("Ts")
-
+    from ._door import Door
     from ._typing import SageMakerClient
 
 logger = logging.getLogger("sagemaker_presign")
-R = TypeVar("R", bound=PresignedUrl)
-
-
-class PresignCall(NamedTuple):
-    """One door's presign request: what to send, and what to say about it."""
-
-    #: botocore's method name, e.g. ``create_presigned_domain_url``.
-    method: str
-    #: The API's operation name, e.g. ``CreatePresignedDomainUrl``.
-    operation: str
-    params: Mapping[str, Any]
-    #: What the call is about, for messages: "Studio user profile 'u' in domain 'd-1'".
-    subject: str
-    #: The answer's field holding the URL (``Url`` for partner apps).
-    url_field: str = "AuthorizedUrl"
-    #: The botocore release that added the operation, for UnsupportedOperationError.
-    since: str | None = None
-    #: Parameters added to the operation later: name -> the botocore release.
-    parameters_since: Mapping[str, str] = MappingProxyType({})
-    notebook_instance_name: str | None = None
+T = TypeVar("T")
 
 
 class ClientCore:
     """Construction, the call-and-translate path and the wait loop, shared by every door."""
-
-    # How often a wait polls when not told; LocalSageMaker's clients poll faster.
-    _default_poll_interval: float | timedelta = DEFAULT_POLL_INTERVAL
 
     def __init__(
         self,
@@ -73,7 +56,12 @@ class ClientCore:
         profile_name: str | None = None,
         endpoint_url: str | None = None,
         config: Config | None = None,
+        poll_interval: float | timedelta | None = None,
     ) -> None:
+        # How often a wait polls when not told (LocalSageMaker's clients poll faster).
+        self._default_poll_interval: float | timedelta = (
+            DEFAULT_POLL_INTERVAL if poll_interval is None else poll_interval
+        )
         builder_args = {
             "session": session,
             "region_name": region_name,
@@ -136,104 +124,250 @@ class ClientCore:
                 operation=method.title().replace("_", ""),
             ) from exc
 
-    def _check_supported(self, call: PresignCall) -> None:
+    def _check_supported(
+        self, operation: str, since: str | None, request: Mapping[str, Any], door: Door | None
+    ) -> None:
         """UnsupportedOperationError, before anything is sent, for a botocore too old."""
         model = getattr(getattr(self._client, "meta", None), "service_model", None)
         if model is None:  # not a botocore client: let it try
             return
-        if call.operation not in model.operation_names:
-            raise UnsupportedOperationError(_too_old(call.operation, call.since))
-        members = model.operation_model(call.operation).input_shape.members
-        for name in call.params:
+        if operation not in model.operation_names:
+            raise UnsupportedOperationError(_too_old(operation, since))
+        members = model.operation_model(operation).input_shape.members
+        for name in request:
             if name not in members:
-                since = call.parameters_since.get(name)
-                raise UnsupportedOperationError(_too_old(f"{call.operation}'s {name}", since))
-        self._supported.add((call.operation, *call.params))
+                added = (
+                    next((p.since for p in door.params if p.field == name), None) if door else None
+                )
+                raise UnsupportedOperationError(_too_old(f"{operation}'s {name}", added))
+        self._supported.add((operation, *request))
 
     def _presign(
         self,
-        call: PresignCall,
-        make: Callable[[str, datetime, Unpack[Ts]], R],
-        *fields: Unpack[Ts],
-    ) -> R:
-        """Check, send one presign request, check its answer, and return the door's result,
-        ``make(url, issued_at, *fields)``."""
+        door: Door,
+        values: Mapping[str, object],
+        session_duration: int | timedelta | None,
+        expires_in: int | timedelta | None = None,
+    ) -> Any:
+        """The one presign path: check *values* by *door*'s rules, send, check the answer,
+        and return the door's result (its fields are the checked parameters, by name)."""
+        params = checked_params(door, values)
+        seconds = validate_session_duration(session_duration)
+        request = {
+            p.field: params[p.name] for p in door.params if p.field and params[p.name] is not None
+        }
+        if seconds is not None:
+            request["SessionExpirationDurationInSeconds"] = seconds
+        valid_for = URL_VALIDITY
+        if door.expires:
+            expires = validate_expires_in(expires_in)
+            if expires is not None:
+                request["ExpiresInSeconds"] = expires
+                valid_for = timedelta(seconds=expires)
+            else:
+                valid_for = DEFAULT_EXPIRES_IN
+        if door.arn_param is not None:
+            self._check_arn_region(params[door.arn_param], door.subject(params))
         # Checked once per operation and fields; the warm path only looks the key up.
-        if (call.operation, *call.params) not in self._supported:
-            self._check_supported(call)
+        if (door.operation, *request) not in self._supported:
+            self._check_supported(door.operation, door.since, request, door)
+        subject = door.subject(params)
+        name = params.get("notebook_instance_name")
         # Read before sending: the service issues the URL later than this, retries included,
         # so expires_at can only err on the early side.
         issued_at, sent = request_clock()
-        response = self._call(
-            call.method,
-            call.params,
-            subject=call.subject,
-            notebook_instance_name=call.notebook_instance_name,
-        )
-        url = presigned_url(
-            response, call.url_field, call.operation, call.subject, call.notebook_instance_name
-        )
-        result = stamped(make(url, issued_at, *fields), sent)
+        try:
+            response = self._call(
+                door.method, request, subject=subject, notebook_instance_name=name
+            )
+        except PresignError as error:
+            if door.on_refusal is not None:
+                door.on_refusal(self._call, params, error)
+            raise
+        url = presigned_url(response, door.url_field, door.operation, subject, name)
+        if door.shape_url is not None:
+            url = door.shape_url(url, params)
+        result = object.__new__(door.result)
+        vars(result).update(params)
+        session = None if seconds is None else timedelta(seconds=seconds)
+        stamped(issued(result, url, issued_at, valid_for, session), sent)
         if logger.isEnabledFor(logging.DEBUG):  # skip formatting the deadline when nobody listens
             logger.debug(
                 "presigned URL issued for %s, valid until %s",
-                call.subject,
+                subject,
                 result.expires_at.isoformat(),
             )
         return result
 
-    def _presign_expiring(
-        self,
-        call: PresignCall,
-        session_duration: int | timedelta | None,
-        expires_in: int | timedelta | None,
-        result: Callable[..., R],
-        identifier: str,
-    ) -> R:
-        """Presign a door known by one identifier whose URL lasts ``expires_in``."""
-        durations, session, valid_for = duration_fields(session_duration, expires_in)
-        call = call._replace(params={**call.params, **durations})
-
-        def make(url: str, issued_at: datetime) -> R:
-            return result(url, identifier, issued_at, session_duration=session, valid_for=valid_for)
-
-        return self._presign(call, make)
-
-    def _check_arn_region(self, arn: str, what: str) -> None:
+    def _check_arn_region(self, arn: str, subject: str) -> None:
         """An ARN of another region than the client's cannot be presigned here: say so, naming
         both, before anything is sent (the service's own refusal does not)."""
         region = arn.split(":")[3]
         if self._region is not None and region != self._region:
             raise InvalidResourceIdentifierError(
-                f"the {what} {arn!r} is in {region}, but this client is for {self._region}: "
+                f"{subject} is in {region}, but this client is for {self._region}: "
                 f"use a client for {region} (region_name={region!r}, or --region {region})"
             )
 
-    def _plan_waiter(
+    def _pages(
         self,
-        plan: WaitPlan,
+        method: str,
+        operation: str,
+        params: dict[str, Any],
+        items_key: str,
+        make: Callable[[Mapping[str, Any]], T],
         *,
-        start: object,
-        timeout: object,
-        poll_interval: object,
-        on_status: object,
+        since: str | None = None,
+    ) -> Iterator[T]:
+        """Every item of every page, in the service's order; NextToken followed."""
+        subject = f"the {operation} listing"
+        self._check_supported(operation, since, params, None)
+        request = dict(params)
+        while True:
+            answer: Any = self._call(method, request, subject=subject)
+            page = cast("Mapping[str, Any]", answer if isinstance(answer, Mapping) else {})
+            items: Any = page.get(items_key)
+            if not isinstance(items, list):
+                raise UnexpectedResponseError(
+                    f"SageMaker's answer to {operation} has no {items_key}"
+                )
+            entries: list[Any] = items  # pyright: ignore[reportUnknownVariableType]
+            for item in entries:
+                if isinstance(item, Mapping):
+                    yield make(cast("Mapping[str, Any]", item))
+            token: Any = page.get("NextToken")
+            if not isinstance(token, str) or not token:
+                return
+            request["NextToken"] = token
+
+    # --- lifecycles: the status, a start, the wait ---
+
+    def _requests(self, door: Door, values: Mapping[str, object]) -> WaitPlan:
+        """What waiting for *door*'s resource is: its lifecycle and requests, checked."""
+        lifecycle = door.lifecycle
+        if lifecycle is None:
+            raise TypeError(f"a {door.name} has no status to wait for")
+        params = checked_params(door, values)
+        # The lifecycle's describe came with the door's operation (MLflow's in 1.34.129).
+        operation = lifecycle.describe_request
+        if not operation.isidentifier():  # "DescribeUserProfile or DescribeSpace": old ones
+            operation = door.operation
+        if (operation,) not in self._supported:
+            self._check_supported(operation, door.since, {}, door)
+        call = self._call
+        requests: dict[str, Callable[[], Any]] = {
+            "describe": functools.partial(lifecycle.describe, call, params)
+        }
+        if lifecycle.start is not None:
+            requests["start"] = functools.partial(lifecycle.start, call, params)
+        return WaitPlan(
+            door.subject(params),
+            lifecycle,
+            requests,
+            notebook_instance_name=params.get("notebook_instance_name"),
+        )
+
+    def status(self, door: str, /, **identifiers: str | None) -> ResourceState:
+        """Where a resource stands, for any door with a lifecycle: ready, starting, startable,
+        failed (with the reason) or gone; one describe request.
+
+        *door* is the door's word (``notebook``, ``studio``, ``mlflow``); *identifiers* are its
+        presign method's: ``client.status("notebook", notebook_instance_name="nb")``.
+        """
+        plan = self._requests(door_named(door), identifiers)
+        return state_of(plan.lifecycle, *plan.requests["describe"]())
+
+    def start(self, door: str, /, **identifiers: str | None) -> None:
+        """Ask SageMaker to start a resource and return at once (a start that lost a race
+        with someone else's is no error); TypeError for a door whose resources never start."""
+        plan = self._requests(door_named(door), identifiers)
+        if "start" not in plan.requests:
+            raise TypeError(f"a {door} cannot be started")
+        plan.requests["start"]()
+
+    def presign(
+        self,
+        door: str,
+        /,
+        *,
+        session_duration: int | timedelta | None = None,
+        expires_in: int | timedelta | None = None,
+        **parameters: str | None,
+    ) -> PresignedUrl:
+        """Any door's presigned URL by its word and its method's keywords: what tools that
+        handle every door (the CLI, the web app) call; code for one door reads better with
+        its own method."""
+        found = door_named(door)
+        if expires_in is not None and not found.expires:
+            raise TypeError(f"a {door} URL takes no expires_in: it is valid for {URL_VALIDITY}")
+        result: PresignedUrl = self._presign(found, parameters, session_duration, expires_in)
+        return result
+
+    def wait(
+        self,
+        door: str,
+        /,
+        *,
+        start: bool = False,
+        timeout: float | timedelta | None = None,
+        poll_interval: float | timedelta | None = None,
+        on_status: Callable[[Any], object] | None = None,
+        sleep: Callable[[float], object] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        **identifiers: str | None,
+    ) -> Any:
+        """Any door's wait by its word and its method's keywords (``wait("notebook",
+        notebook_instance_name="nb", start=True)``): the door's own wait method, for tools
+        that handle every door. Returns the status that ended the wait."""
+        return self._wait(
+            door_named(door),
+            identifiers,
+            start=start,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            on_status=on_status,
+            sleep=sleep,
+            clock=clock,
+        )
+
+    def plan_wait(
+        self,
+        door: str,
+        identifiers: Mapping[str, object],
+        *,
+        start: object = False,
+        timeout: object = None,
+        poll_interval: object = None,
+        on_status: object = None,
         now: float,
-    ) -> Waiter:
-        """The Waiter for *plan*, every argument checked (the poll interval defaulted)."""
-        return Waiter(
+    ) -> tuple[Waiter, Mapping[str, Callable[[], Any]]]:
+        """The parts of one wait, for driving it from another loop (the async client's, or
+        trio's): the waiter, every argument checked and the door's and this client's
+        defaults applied, to run with ``wait_steps``, and the requests it names."""
+        plan = self._requests(door_named(door), identifiers)
+        waiter = Waiter(
             plan.subject,
             plan.lifecycle,
             start=start,
-            timeout=timeout,
+            timeout=plan.lifecycle.default_timeout if timeout is None else timeout,
             poll_interval=self._default_poll_interval if poll_interval is None else poll_interval,
             on_status=on_status,
             now=now,
             notebook_instance_name=plan.notebook_instance_name,
         )
+        return waiter, plan.requests
+
+    @property
+    def connection_pool_size(self) -> int | None:
+        """The connection pool size of the boto3 client this instance calls through."""
+        config = getattr(getattr(self._client, "meta", None), "config", None)
+        size = getattr(config, "max_pool_connections", None)
+        return size if isinstance(size, int) else None
 
     def _wait(
         self,
-        plan: WaitPlan,
+        door: Door,
+        values: Mapping[str, object],
         *,
         start: object,
         timeout: object,
@@ -242,16 +376,17 @@ class ClientCore:
         sleep: Callable[[float], object],
         clock: Callable[[], float],
     ) -> Any:
-        """Run the wait loop for *plan* in this thread."""
-        waiter = self._plan_waiter(
-            plan,
+        """Run the wait loop for *door*'s resource in this thread."""
+        waiter, requests = self.plan_wait(
+            door.name,
+            values,
             start=start,
             timeout=timeout,
             poll_interval=poll_interval,
             on_status=on_status,
             now=clock(),
         )
-        return run_sync(waiter, plan.requests, sleep, clock)
+        return run_sync(waiter, requests, sleep, clock)
 
     def close(self) -> None:
         """Close the connections of clients this instance built (a passed one is left open)."""
@@ -284,3 +419,29 @@ def _too_old(what: str, since: str | None) -> str:
         f"the installed botocore {botocore.__version__} does not know {what}, which "
         f"{added} added: upgrade it (pip install --upgrade boto3 botocore); nothing was sent"
     )
+
+
+def checked_params(door: Door, values: Mapping[str, object]) -> dict[str, Any]:
+    """*values* checked by *door*'s rules: every Param by name (None where left out)."""
+    unknown = set(values) - {p.name for p in door.params}
+    if unknown:
+        raise TypeError(f"a {door.name} takes no {', '.join(sorted(unknown))}")
+    params: dict[str, Any] = {}
+    for param in door.params:
+        value = values.get(param.name)
+        if value is None:
+            if not param.optional:
+                raise TypeError(f"a {door.name} needs {param.name}")
+            params[param.name] = None
+        else:
+            params[param.name] = param.check(value)
+    return params
+
+
+def door_named(name: str) -> Door:
+    from ._doors import DOORS
+
+    door = DOORS.get(name)
+    if door is None:
+        raise ValueError(f"no door is called {name!r}: one of {', '.join(DOORS)}")
+    return door

@@ -25,11 +25,14 @@ from ._exceptions import (
 from ._status import Condition, ResourceState
 
 if TYPE_CHECKING:
-    import asyncio  # imported where used: the synchronous paths (and the CLI) never need it
+    import asyncio
+
+    from ._door import (
+        Caller,  # imported where used: the synchronous paths (and the CLI) never need it
+    )
 
 T = TypeVar("T")
 
-DEFAULT_TIMEOUT = timedelta(minutes=20)
 DEFAULT_POLL_INTERVAL = timedelta(seconds=10)
 #: The longest timeout or poll interval accepted: a longer wait is a mistake, not a plan.
 MAX_WAIT = timedelta(days=7)
@@ -105,6 +108,12 @@ class Lifecycle(NamedTuple):
     #: The request names, for "... was still unanswered".
     describe_request: str
     start_request: str
+    #: (call, the door's checked parameters) -> (status, failure reason).
+    describe: Callable[[Caller, Mapping[str, Any]], tuple[Any, str | None]]
+    #: (call, checked parameters): ask for a start and return; None where nothing starts.
+    start: Callable[[Caller, Mapping[str, Any]], None] | None
+    #: How long a wait waits when not told, in seconds.
+    default_timeout: float
     ready_word: str = "InService"
 
 

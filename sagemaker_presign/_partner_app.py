@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from typing import Any
 
-from ._core import ClientCore, PresignCall
+from ._door import Door, Param, arn_cli
 from ._result import PresignedArnUrl
 from ._validation import check_identifier
 
@@ -30,30 +31,24 @@ class PresignedPartnerAppUrl(PresignedArnUrl):
     _kind = "partner app"
 
 
-class PartnerAppDoor(ClientCore):
-    """PresignClient's partner app method."""
+def _demo(sagemaker: Any, args: Any) -> None:
+    sagemaker.add_partner_app(arn=args.arn)
 
-    def create_partner_app_presigned_url(
-        self,
-        arn: str,
-        *,
-        session_duration: int | timedelta | None = None,
-        expires_in: int | timedelta | None = None,
-    ) -> PresignedPartnerAppUrl:
-        """Return a presigned URL for a partner app, by its ARN.
 
-        *expires_in*: 5 to 300 s (default 300); *session_duration*: 30 min to 12 h.
-        """
-        checked = check_partner_app_arn(arn)
-        self._check_arn_region(checked, "partner app ARN")
-        call = PresignCall(
-            "create_partner_app_presigned_url",
-            "CreatePartnerAppPresignedUrl",
-            {"Arn": checked},
-            subject=f"partner app {checked!r}",
-            url_field="Url",
-            since="1.35.75",
-        )
-        return self._presign_expiring(
-            call, session_duration, expires_in, PresignedPartnerAppUrl, checked
-        )
+def _subject(params: Mapping[str, Any]) -> str:
+    return f"partner app {params['arn']!r}"
+
+
+PARTNER_APP = Door(
+    name="partner-app",
+    operation="CreatePartnerAppPresignedUrl",
+    method="create_partner_app_presigned_url",
+    since="1.35.75",
+    params=(Param("arn", "Arn", check_partner_app_arn),),
+    subject=_subject,
+    result=PresignedPartnerAppUrl,
+    url_field="Url",
+    arn_param="arn",
+    cli=arn_cli("a partner app"),
+    demo=_demo,
+)

@@ -40,6 +40,11 @@ class Progress:
         self._frame = 0
         self._line_open = False
 
+    def rename(self, name: str) -> None:
+        """Name the resource once it is known (picked from a list, looked up)."""
+        if name:
+            self._name = name
+
     def on_status(self, status: NotebookInstanceStatus) -> None:
         self._history.append(status)
         if self._tty:

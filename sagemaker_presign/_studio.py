@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
+import functools
 import re
-import time
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
 from ._constants import DEFAULT_EXPIRES_IN
-from ._core import ClientCore, PresignCall
+from ._door import Caller, Cli, Door, Finder, Param, Web
 from ._exceptions import (
     InvalidLandingError,
+    InvalidParameterError,
     PresignError,
     ResourceFailedError,
     ResourceNotInServiceError,
     ServiceError,
 )
-from ._lifecycle import Lifecycle, WaitPlan, state_of
+from ._lifecycle import Lifecycle
 from ._responses import described_status
 from ._result import PresignedUrl
-from ._status import ResourceState, StudioStatus
-from ._validation import check_identifier, duration_fields
+from ._status import StudioStatus
+from ._validation import check_identifier
 
 _DOMAIN_ID = r"d-(-*[a-z0-9]){1,61}"
 _PROFILE_OR_SPACE = r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"
@@ -34,19 +35,6 @@ _LANDING_URI = (
 MAX_LANDING_URI = 1023
 #: The app types SageMaker names today; `LandingUri.app` takes others too (new ones appear).
 KNOWN_APP_TYPES = ("JupyterServer", "JupyterLab", "RStudioServerPro", "CodeEditor", "Canvas")
-
-STUDIO_LIFECYCLE = Lifecycle(
-    status_type=StudioStatus,
-    ready=frozenset({"InService"}),
-    startable=frozenset(),
-    failed=frozenset({"Failed", "Update_Failed", "Delete_Failed"}),
-    going=frozenset({"Deleting"}),
-    not_in_service=ResourceNotInServiceError,
-    failed_error=ResourceFailedError,
-    start_hint="",
-    describe_request="DescribeUserProfile or DescribeSpace",
-    start_request="",
-)
 
 
 class LandingUri(str):
@@ -108,9 +96,12 @@ def check_profile_or_space(value: object, what: str) -> str:
     )
 
 
-def studio_subject(domain_id: str, user_profile_name: str, space_name: str | None) -> str:
+def studio_subject(params: Mapping[str, Any]) -> str:
+    """What a Studio call is about, for messages: the profile, its domain, and the space."""
+    space_name = params.get("space_name")
     space = f", space {space_name!r}" if space_name else ""
-    return f"Studio user profile {user_profile_name!r} (domain {domain_id!r}{space})"
+    profile, domain = params["user_profile_name"], params["domain_id"]
+    return f"Studio user profile {profile!r} (domain {domain!r}{space})"
 
 
 @dataclass(frozen=True, repr=False, init=False)
@@ -149,7 +140,7 @@ class PresignedDomainUrl(PresignedUrl):
         self._set_base(url, issued_at, valid_for, session_duration)
 
     def _subject(self) -> str:
-        return studio_subject(self.domain_id, self.user_profile_name, self.space_name)
+        return studio_subject(vars(self))
 
     def _identifiers(self) -> dict[str, object]:
         return {
@@ -160,157 +151,282 @@ class PresignedDomainUrl(PresignedUrl):
         }
 
 
-class StudioDoor(ClientCore):
-    """PresignClient's Studio methods."""
+def _raise_if_sso(call: Caller, params: Mapping[str, Any], error: PresignError) -> None:
+    """The service's wording for "this domain uses IAM Identity Center" is not documented:
+    on a validation error, ask the domain itself (DescribeDomain, on this path only)."""
+    if not isinstance(error, ServiceError) or error.code not in (
+        "ValidationException",
+        "ValidationError",
+    ):
+        return
+    domain, subject = params["domain_id"], studio_subject(params)
+    try:
+        described = call("describe_domain", {"DomainId": domain}, subject=subject)
+    except PresignError:
+        return  # no better answer than the service's own
+    fields = cast("dict[str, object]", described) if isinstance(described, dict) else {}
+    if fields.get("AuthMode") == "SSO":
+        raise ServiceError(
+            f"{subject}: domain {domain!r} uses IAM Identity Center (SSO), and only domains "
+            "in IAM auth mode can be presigned; sign in through the AWS access portal "
+            f"instead (the service said: {error.message})",
+            code=error.code,
+            request_id=error.request_id,
+            http_status=error.http_status,
+        ) from error
 
-    def create_presigned_domain_url(
-        self,
-        domain_id: str,
-        user_profile_name: str,
-        *,
-        space_name: str | None = None,
-        landing_uri: str | LandingUri | None = None,
-        session_duration: int | timedelta | None = None,
-        expires_in: int | timedelta | None = None,
-    ) -> PresignedDomainUrl:
-        """Return a presigned URL that signs into Studio as *user_profile_name*.
 
-        Only domains in IAM auth mode can be presigned. *space_name* opens that space;
-        *landing_uri* (a str or `LandingUri`) picks where it lands. *expires_in* is how long
-        the URL may be opened (5 to 300 s, default 300); *session_duration* the Studio
-        session's length (30 min to 12 h). Invalid input raises `InvalidParameterError`
-        before anything is sent.
-        """
-        domain, profile, space = studio_names(domain_id, user_profile_name, space_name)
-        landing = None if landing_uri is None else check_landing_uri(landing_uri)
-        durations, session, valid_for = duration_fields(session_duration, expires_in)
-        params: dict[str, Any] = {"DomainId": domain, "UserProfileName": profile, **durations}
-        if space is not None:
-            params["SpaceName"] = space
-        if landing is not None:
-            params["LandingUri"] = landing
-        call = PresignCall(
-            "create_presigned_domain_url",
-            "CreatePresignedDomainUrl",
-            params,
-            subject=studio_subject(domain, profile, space),
-            parameters_since={"LandingUri": "1.33.3"},
+def _describe_one(
+    call: Caller, method: str, operation: str, params: dict[str, str], subject: str
+) -> tuple[StudioStatus, str | None]:
+    response = call(method, params, subject=subject)
+    return described_status(
+        response,
+        status_field="Status",
+        status_type=StudioStatus,
+        operation=operation,
+        subject=subject,
+    )
+
+
+def _describe(call: Caller, params: Mapping[str, Any]) -> tuple[StudioStatus, str | None]:
+    """DescribeUserProfile, then, once the profile is InService, DescribeSpace (with a
+    space): the status reported is the first not yet InService."""
+    domain, profile, space = (
+        params["domain_id"],
+        params["user_profile_name"],
+        params.get("space_name"),
+    )
+    described = _describe_one(
+        call,
+        "describe_user_profile",
+        "DescribeUserProfile",
+        {"DomainId": domain, "UserProfileName": profile},
+        f"Studio user profile {profile!r} (domain {domain!r})",
+    )
+    if space is None or described[0] is not StudioStatus.IN_SERVICE:
+        return described
+    return _describe_one(
+        call,
+        "describe_space",
+        "DescribeSpace",
+        {"DomainId": domain, "SpaceName": space},
+        f"Studio space {space!r} (domain {domain!r})",
+    )
+
+
+STUDIO_LIFECYCLE = Lifecycle(
+    status_type=StudioStatus,
+    ready=frozenset({"InService"}),
+    startable=frozenset(),
+    failed=frozenset({"Failed", "Update_Failed", "Delete_Failed"}),
+    going=frozenset({"Deleting"}),
+    not_in_service=ResourceNotInServiceError,
+    failed_error=ResourceFailedError,
+    start_hint="",
+    describe_request="DescribeUserProfile or DescribeSpace",
+    start_request="",
+    describe=_describe,
+    start=None,
+    default_timeout=600,
+)
+
+
+def check_domain_name_or_id(value: object) -> str:
+    """A domain ID, or a name `resolve_domain_id` can look up: either could exist."""
+    if isinstance(value, str) and re.fullmatch(_DOMAIN_ID, value):
+        return value
+    return check_identifier(
+        value,
+        "Studio domain name or ID",
+        _PROFILE_OR_SPACE,
+        max_length=63,
+        rule="a domain ID is d- then lower-case letters and digits; a name has only ASCII "
+        "letters, digits and hyphens, starting and ending with a letter or digit",
+    )
+
+
+def _landing_from_cli(args: Any) -> str | None:
+    if args.app is not None:
+        return LandingUri.app(STUDIO_APPS[args.app], args.path or "")
+    landing: str | None = args.landing_uri
+    return landing
+
+
+def _check_cli(args: Any) -> None:
+    """--domain (an ID or a name), --user-profile, --space, --app with --path or
+    --landing-uri: checked before any client is built."""
+    if args.path is not None and args.app is None:
+        raise InvalidParameterError("--path goes with --app (or write the whole --landing-uri)")
+    check_domain_name_or_id(args.domain)
+    for value, what in ((args.user_profile, "user profile name"), (args.space, "space name")):
+        if value not in (None, PICK):
+            check_profile_or_space(value, what)
+    landing = _landing_from_cli(args)
+    if landing is not None:
+        check_landing_uri(landing)
+
+
+def _from_cli(args: Any, find: Finder) -> dict[str, Any]:
+    """The domain's name looked up, the profile and space picked where asked."""
+    client = find.client
+    domain = client.resolve_domain_id(args.domain)
+    profile = args.user_profile
+    if profile is None:
+        profiles = list(client.list_user_profiles(domain))
+        profile = find.pick(
+            "user profile",
+            [(p.name, f"{p.name}  ({p.status})") for p in profiles],
+            "pass --user-profile",
         )
-
-        def make(url: str, issued_at: datetime) -> PresignedDomainUrl:
-            return PresignedDomainUrl(
-                url,
-                domain,
-                profile,
-                issued_at,
-                session_duration=session,
-                valid_for=valid_for,
-                space_name=space,
-                landing_uri=landing,
-            )
-
-        try:
-            return self._presign(call, make)
-        except ServiceError as error:
-            if error.code not in ("ValidationException", "ValidationError"):
-                raise
-            self._raise_if_sso(domain, call.subject, error)
-            raise
-
-    def _raise_if_sso(self, domain: str, subject: str, error: ServiceError) -> None:
-        """The service's wording for "this domain uses IAM Identity Center" is not documented:
-        on a validation error, ask the domain itself (DescribeDomain, on this path only)."""
-        try:
-            described = self._call("describe_domain", {"DomainId": domain}, subject=subject)
-        except PresignError:
-            return  # no better answer than the service's own
-        fields = cast("dict[str, object]", described) if isinstance(described, dict) else {}
-        if fields.get("AuthMode") == "SSO":
-            raise ServiceError(
-                f"{subject}: domain {domain!r} uses IAM Identity Center (SSO), and only domains "
-                "in IAM auth mode can be presigned; sign in through the AWS access portal "
-                f"instead (the service said: {error.message})",
-                code=error.code,
-                request_id=error.request_id,
-                http_status=error.http_status,
-            ) from error
-
-    def studio_state(
-        self, domain_id: str, user_profile_name: str, space_name: str | None = None
-    ) -> ResourceState:
-        """Where the user profile (and, with *space_name*, the space) stands: ready,
-        starting, failed or gone (Studio profiles are never "startable")."""
-        domain, profile, space = studio_names(domain_id, user_profile_name, space_name)
-        describe = self._studio_plan(domain, profile, space).requests["describe"]
-        return state_of(STUDIO_LIFECYCLE, *describe())
-
-    def wait_until_studio_ready(
-        self,
-        domain_id: str,
-        user_profile_name: str,
-        *,
-        space_name: str | None = None,
-        timeout: float | timedelta = 600,
-        poll_interval: float | timedelta | None = None,
-        on_status: Callable[[StudioStatus], object] | None = None,
-        sleep: Callable[[float], object] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> StudioStatus:
-        """Wait until the user profile (then *space_name*, if given) is InService.
-
-        A user profile just created is Pending for a while, and presigning it fails until it
-        is InService: call this between the two instead of sleeping blindly. Same arguments,
-        time bound and errors as `wait_until_in_service` (default timeout 10 minutes), with
-        `ResourceFailedError` for Failed or Update_Failed and `ResourceNotInServiceError` for
-        Deleting. The timeout covers the profile and the space together.
-        """
-        domain, profile, space = studio_names(domain_id, user_profile_name, space_name)
-        status: StudioStatus = self._wait(
-            self._studio_plan(domain, profile, space),
-            start=False,
-            timeout=timeout,
-            poll_interval=poll_interval,
-            on_status=on_status,
-            sleep=sleep,
-            clock=clock,
+    space = args.space
+    if space == PICK:
+        spaces = [s for s in client.list_spaces(domain) if s.owner in (None, profile)]
+        space = find.pick(
+            "space",
+            [
+                (
+                    s.name,
+                    f"{s.name}  ({s.app_type or '-'}, "
+                    f"{'shared' if s.owner is None else 'private'})",
+                )
+                for s in spaces
+            ],
+            "pass --space NAME",
         )
-        return status
+    return {
+        "domain_id": domain,
+        "user_profile_name": profile,
+        "space_name": space,
+        "landing_uri": _landing_from_cli(args),
+    }
 
-    def _studio_plan(self, domain: str, profile: str, space: str | None) -> WaitPlan:
-        """A wait's one request: DescribeUserProfile, then, once the profile is InService,
-        DescribeSpace (with *space*): the status reported is the first not yet InService."""
 
-        def describe_one(
-            method: str, operation: str, params: dict[str, str], subject: str
-        ) -> tuple[StudioStatus, str | None]:
-            response = self._call(method, params, subject=subject)
-            return described_status(
-                response,
-                status_field="Status",
-                status_type=StudioStatus,
-                operation=operation,
-                subject=subject,
-            )
+#: ``--space`` given without a value: pick one from the list.
+PICK = "?"
+#: --app choices -> SageMaker's app types for the landing URI.
+STUDIO_APPS = {
+    "jupyterlab": "JupyterLab",
+    "codeeditor": "CodeEditor",
+    "jupyterserver": "JupyterServer",
+    "rstudio": "RStudioServerPro",
+    "canvas": "Canvas",
+}
 
-        def describe() -> tuple[StudioStatus, str | None]:
-            described = describe_one(
-                "describe_user_profile",
-                "DescribeUserProfile",
-                {"DomainId": domain, "UserProfileName": profile},
-                f"Studio user profile {profile!r} (domain {domain!r})",
-            )
-            if space is None or described[0] is not StudioStatus.IN_SERVICE:
-                return described
-            return describe_one(
-                "describe_space",
-                "DescribeSpace",
-                {"DomainId": domain, "SpaceName": space},
-                f"Studio space {space!r} (domain {domain!r})",
-            )
 
-        return WaitPlan(
-            studio_subject(domain, profile, space), STUDIO_LIFECYCLE, {"describe": describe}
-        )
+def _demo(sagemaker: Any, args: Any) -> None:
+    is_id = args.domain.startswith("d-")
+    domain = sagemaker.add_domain(
+        args.domain if is_id else None, name="studio" if is_id else args.domain
+    ).domain_id
+    # Left out, the profile (or a --space alone) is picked: give a choice.
+    profiles = [args.user_profile] if args.user_profile else ["alice", "bob"]
+    for profile in profiles:
+        sagemaker.add_user_profile(
+            domain, profile, status="Pending" if args.wait else "InService"
+        ).upcoming = ["Pending", "Pending", "InService"]
+    if args.space == PICK:
+        sagemaker.add_space(domain, "team-space")
+        sagemaker.add_space(domain, "scratch", owner=profiles[0]).app_type = "CodeEditor"
+    elif args.space:
+        sagemaker.add_space(domain, args.space)
+
+
+def _arn(sagemaker: Any, params: Mapping[str, Any]) -> str:
+    answer = sagemaker.describe_user_profile(
+        DomainId=params["domain_id"], UserProfileName=params["user_profile_name"]
+    )
+    return str(answer["UserProfileArn"])
+
+
+def _resolve(client: Any, params: dict[str, Any]) -> dict[str, Any]:
+    """A domain's name in a route, looked up: its ID."""
+    return {**params, "domain_id": client.resolve_domain_id(params["domain_id"])}
+
+
+STUDIO = Door(
+    name="studio",
+    operation="CreatePresignedDomainUrl",
+    method="create_presigned_domain_url",
+    since=None,
+    params=(
+        Param("domain_id", "DomainId", check_domain_id),
+        Param(
+            "user_profile_name",
+            "UserProfileName",
+            functools.partial(check_profile_or_space, what="user profile name"),
+        ),
+        Param(
+            "space_name",
+            "SpaceName",
+            functools.partial(check_profile_or_space, what="space name"),
+            optional=True,
+        ),
+        Param("landing_uri", "LandingUri", check_landing_uri, optional=True, since="1.33.3"),
+    ),
+    subject=studio_subject,
+    result=PresignedDomainUrl,
+    lifecycle=STUDIO_LIFECYCLE,
+    listing="studio",
+    demo=_demo,
+    on_refusal=_raise_if_sso,
+    cli=Cli(
+        help="SageMaker Studio, as a user profile",
+        arguments=(
+            (
+                ("--domain",),
+                {"required": True, "metavar": "D", "help": "the domain's ID (d-...) or its name"},
+            ),
+            (
+                ("--user-profile",),
+                {
+                    "metavar": "U",
+                    "help": "the user profile (left out: the domain's only one, or pick one on a "
+                    "terminal)",
+                },
+            ),
+            (
+                ("--space",),
+                {
+                    "metavar": "S",
+                    "nargs": "?",
+                    "const": PICK,
+                    "help": "open this space (--space alone: pick one of the profile's on a "
+                    "terminal)",
+                },
+            ),
+            (
+                ("--app",),
+                {
+                    "choices": sorted(STUDIO_APPS),
+                    "group": "landing",
+                    "help": "land in this app (with --path inside it)",
+                },
+            ),
+            (
+                ("--landing-uri",),
+                {
+                    "metavar": "URI",
+                    "group": "landing",
+                    "help": "land here: studio::<path> or app:<AppType>:<path>",
+                },
+            ),
+            (("--path",), {"metavar": "P", "help": "with --app: the path inside the app"}),
+        ),
+        check=_check_cli,
+        values=_from_cli,
+        shown=("space", "user_profile", "domain"),
+    ),
+    web=Web(
+        segments=("domain_id", "user_profile_name", "space_name"),
+        required=1,
+        name="user_profile_name",
+        title="Studio user profile {user_profile_name}",
+        arn_of=_arn,
+        checks={"domain_id": check_domain_name_or_id},
+        resolve=_resolve,
+    ),
+)
 
 
 def studio_names(

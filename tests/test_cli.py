@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from sagemaker_presign._cli import ExitCode, parse_duration
+from sagemaker_presign.cli import ExitCode, parse_duration
 from sagemaker_presign.testing import DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY, LocalSageMaker
 
 from .support import NOTEBOOK

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from sagemaker_presign._cli import ExitCode
+from sagemaker_presign.cli import ExitCode
 from sagemaker_presign.testing import LocalSageMaker
 
 from .support import NOTEBOOK

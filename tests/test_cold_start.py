@@ -14,8 +14,8 @@ from collections.abc import Callable
 
 import pytest
 
-from sagemaker_presign import _cli_entry
-from sagemaker_presign._cli import ExitCode
+from sagemaker_presign.cli import ExitCode
+from sagemaker_presign.cli import _entry as _cli_entry
 from sagemaker_presign.testing import DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY, LocalSageMaker
 
 from .support import NOTEBOOK
@@ -117,12 +117,12 @@ def test_turn_long_lived_only_undoes_what_run_did(monkeypatch: pytest.MonkeyPatc
 def test_a_wait_turns_the_gc_back_on_a_plain_presign_does_not(
     monkeypatch: pytest.MonkeyPatch, argv: list[str]
 ) -> None:
-    from sagemaker_presign._cli import main
+    from sagemaker_presign.cli import main
 
     monkeypatch.setitem(_cli_entry.gc_state, "paused", True)  # as run() leaves it
     gc.disable()
     try:
-        assert main(argv) == ExitCode.OK
+        assert main(argv, long_lived=_cli_entry.turn_long_lived) == ExitCode.OK
         assert gc.isenabled() == ("--start" in argv)
     finally:
         gc.unfreeze()  # turn_long_lived froze this test process's objects
@@ -135,7 +135,7 @@ def test_the_console_script_points_at_the_entry() -> None:
     [script] = [
         ep for ep in entry_points(group="console_scripts") if ep.name == "sagemaker-presign"
     ]
-    assert script.value == "sagemaker_presign._cli_entry:run"
+    assert script.value == "sagemaker_presign.cli._entry:run"
 
 
 def entry(*args: str) -> subprocess.CompletedProcess[str]:

@@ -24,7 +24,7 @@ from sagemaker_presign import (
     ResourceNotFoundError,
     StudioStatus,
 )
-from sagemaker_presign._cli import ExitCode
+from sagemaker_presign.cli import ExitCode
 from sagemaker_presign.testing import LocalSageMaker
 
 from .test_doors import has

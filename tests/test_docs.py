@@ -157,7 +157,7 @@ def api_reference(tmp_path_factory: pytest.TempPathFactory) -> str:
         "failure_reason: str | None = failure_reason The service's FailureReason",
         "status: S = status The status that ended the wait.",
         # Defaults as values, not private names.
-        "timeout: float | timedelta = 1200",
+        "timeout: float | timedelta | None = None",
         "margin: timedelta = timedelta(0)",
     ],
 )

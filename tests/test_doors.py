@@ -37,7 +37,7 @@ from sagemaker_presign import (
     UnsupportedOperationError,
     WaitTimeoutError,
 )
-from sagemaker_presign._cli import ExitCode
+from sagemaker_presign.cli import ExitCode
 from sagemaker_presign.testing import DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY, LocalSageMaker
 
 from .support import FAST_CONFIG, NOTEBOOK

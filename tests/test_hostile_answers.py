@@ -15,7 +15,7 @@ from sagemaker_presign import (
     ServiceError,
     UnexpectedResponseError,
 )
-from sagemaker_presign._cli import ExitCode
+from sagemaker_presign.cli import ExitCode
 from sagemaker_presign.testing import DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY, LocalSageMaker
 
 from .support import NOTEBOOK

@@ -58,7 +58,7 @@ def test_wheel_holds_the_package_and_py_typed_not_tests(dist: Path) -> None:
     metadata = zipfile.ZipFile(wheel).read(
         f"sagemaker_presign-{version()}.dist-info/entry_points.txt"
     )
-    assert b"sagemaker-presign = sagemaker_presign._cli_entry:run" in metadata
+    assert b"sagemaker-presign = sagemaker_presign.cli._entry:run" in metadata
     assert b"sagemaker_presign = sagemaker_presign.pytest_plugin" in metadata
 
 

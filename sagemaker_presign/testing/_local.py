@@ -311,12 +311,13 @@ class LocalSageMaker:
         """
         from sagemaker_presign._client import PresignClient
 
-        client = PresignClient(
-            session=self.boto3_session(), endpoint_url=self.endpoint_url, config=config
-        )
         # Local transitions take milliseconds: waiting on them polls as fast.
-        client._default_poll_interval = LOCAL_POLL_INTERVAL  # pyright: ignore[reportPrivateUsage]
-        return client
+        return PresignClient(
+            session=self.boto3_session(),
+            endpoint_url=self.endpoint_url,
+            config=config,
+            poll_interval=LOCAL_POLL_INTERVAL,
+        )
 
     def __repr__(self) -> str:
         state = self.endpoint_url if self._server is not None else "stopped"

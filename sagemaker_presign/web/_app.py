@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, quote
 
+from sagemaker_presign._doors import DOORS
 from sagemaker_presign._exceptions import (
     AccessDeniedError,
     CredentialsError,
@@ -28,11 +29,12 @@ from sagemaker_presign._exceptions import (
 
 from ._csrf import CsrfTokens, secret_bytes
 from ._pages import STYLE_HASH, error_page, start_form, waiting_page
-from ._policy import Authorize, Environ, Identity, Target
-from ._request import ROUTE_METHODS, body_problem, host_allowed, printable, route
+from ._policy import Authorize, Environ, Identity, Target, target_for
+from ._request import body_problem, host_allowed, methods, printable, route
 
 if TYPE_CHECKING:
     from sagemaker_presign._client import PresignClient
+    from sagemaker_presign._door import Door
     from sagemaker_presign._status import ResourceState
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
@@ -133,14 +135,14 @@ class _App:
         found = route(path)
         if found is None:
             return _html(404, "Not found", "There is nothing to open here.", "no route")
-        kind, names = found
-        allowed = ROUTE_METHODS[kind]
+        door, params = found
+        allowed = methods(door)
         if method not in allowed:
             detail = f"This address accepts {' and '.join(allowed)} only."
             status, headers, body, outcome = _html(405, "Method not allowed", detail, "method")
             return status, [*headers, ("Allow", ", ".join(allowed))], body, outcome
         try:
-            target = self._target(environ, kind, names)
+            target = self._target(environ, door, params)
             if target is None:
                 return _html(404, "Not found", "There is nothing to open here.", "no route")
             if not self._allowed(environ, target):
@@ -153,32 +155,34 @@ class _App:
         except PresignError as error:
             return self._error(error)
 
-    def _target(self, environ: Environ, kind: str, names: list[str]) -> Target | None:
-        """The route's Target; a Studio domain name resolved to its ID."""
-        if kind != "studio":
-            return Target(kind, names[0])
-        domain, profile, space = names[0], names[1] if len(names) > 1 else None, None
-        if len(names) > 2:
-            space = names[2]
-        if profile is None and self.studio_profile_for is not None:
+    def _target(self, environ: Environ, door: Door, params: dict[str, str]) -> Target | None:
+        """The route's Target, completed: a Studio user profile left out is the person's own
+        (with *studio_profile_for*), a domain's name is resolved to its ID."""
+        web = door.web
+        assert web is not None  # `route` finds routed doors only
+        if web.name not in params and self.studio_profile_for is not None:
             profile = self.studio_profile_for(environ)
-        if profile is None:
+            if profile is not None:
+                params[web.name] = profile
+        if web.name not in params:
             return None
-        if not domain.startswith("d-"):
+        if web.resolve is not None:
             try:
-                domain = self.client.resolve_domain_id(domain)
+                params = web.resolve(self.client, params)
             except ResourceNotFoundError:
                 # Only someone the policy would let in learns that the name does not exist.
-                unresolved = Target("studio", profile, domain_id=domain, space_name=space)
-                if not self._allowed(environ, unresolved):
+                if not self._allowed(environ, target_for(door.name, params)):
                     raise _Denied from None
                 raise
-        return Target("studio", profile, domain_id=domain, space_name=space)
+        return target_for(door.name, params)
 
     def _allowed(self, environ: Environ, target: Target) -> bool:
         # One profile per person: nobody opens another's, whatever the route names.
         mapped = self.studio_profile_for
-        if target.kind == "studio" and mapped is not None and target.name != mapped(environ):
+        web = DOORS[target.kind].web
+        assert web is not None
+        inferred = web.segments.index(web.name) >= web.required  # a route may leave it out
+        if mapped is not None and inferred and target.name != mapped(environ):
             return False
         return bool(self.authorize(environ, target))
 
@@ -213,22 +217,11 @@ class _App:
         return 200, headers, page, f"waiting ({state.status})"
 
     def _state(self, target: Target) -> ResourceState:
-        if target.kind == "notebook":
-            return self.client.notebook_instance_state(target.name)
-        if target.kind == "mlflow":
-            return self.client.mlflow_tracking_server_state(target.name)
-        assert target.domain_id is not None
-        return self.client.studio_state(target.domain_id, target.name, target.space_name)
+        return self.client.status(target.kind, **target.identifiers)
 
     def _mint(self, environ: Environ, target: Target) -> str:
-        if target.kind == "notebook":
-            return self.client.create_presigned_url(target.name, landing_path=_landing(environ)).url
-        if target.kind == "mlflow":
-            return self.client.create_presigned_mlflow_tracking_server_url(target.name).url
-        assert target.domain_id is not None
-        return self.client.create_presigned_domain_url(
-            target.domain_id, target.name, space_name=target.space_name
-        ).url
+        params: dict[str, Any] = {**target.identifiers, **_query(environ, target)}
+        return self.client.presign(target.kind, **params).url
 
     def _elapsed(self, key: tuple[str | None, Target]) -> str:
         now = time.monotonic()
@@ -254,10 +247,7 @@ class _App:
             return _html(403, "Forbidden", "This form is not valid; reload the page.", "csrf")
         # The door's own start: a start that lost the race with someone else's is ignored,
         # any other refusal raises (and maps to its status below).
-        if target.kind == "notebook":
-            self.client.start_notebook_instance(target.name)
-        else:
-            self.client.start_mlflow_tracking_server(target.name)
+        self.client.start(target.kind, **target.identifiers)
         location = _canonical(environ, target)
         return 303, [("Location", location), ("Content-Length", "0")], b"", "started"
 
@@ -295,15 +285,18 @@ def _html(status: int, title: str, detail: str, outcome: str) -> Answer:
 
 
 def _describe(target: Target) -> str:
-    if target.kind == "notebook":
-        return f"Notebook instance {target.name}"
-    if target.kind == "mlflow":
-        return f"MLflow tracking server {target.name}"
-    return f"Studio user profile {target.name}"
+    web = DOORS[target.kind].web
+    assert web is not None
+    return web.title.format(**target.identifiers)
 
 
-def _landing(environ: Environ) -> str | None:
-    return parse_qs(str(environ.get("QUERY_STRING", ""))).get("path", [None])[0]
+def _query(environ: Environ, target: Target) -> dict[str, str]:
+    """The query parameters the target's door passes on (``?path=/lab``), by Param name."""
+    web = DOORS[target.kind].web
+    if web is None or not web.query:
+        return {}
+    given = parse_qs(str(environ.get("QUERY_STRING", "")))
+    return {param: given[key][0] for key, param in web.query.items() if key in given}
 
 
 def _canonical(environ: Environ, target: Target) -> str:
@@ -311,8 +304,14 @@ def _canonical(environ: Environ, target: Target) -> str:
     path such as ``//evil.example/`` cannot become a protocol-relative Location."""
     mount = "/" + str(environ.get("SCRIPT_NAME", "")).strip("/")
     url = quote(mount.rstrip("/"), safe="/") + target.path
-    landing = _landing(environ) if target.kind == "notebook" else None
-    return f"{url}?path={quote(landing, safe='/')}" if landing else url
+    web = DOORS[target.kind].web
+    query = _query(environ, target)
+    passed = [
+        f"{key}={quote(query[param], safe='/')}"
+        for key, param in (web.query.items() if web is not None else ())
+        if param in query
+    ]
+    return f"{url}?{'&'.join(passed)}" if passed else url
 
 
 def _read_body(environ: Environ) -> str:

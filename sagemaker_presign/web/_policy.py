@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from sagemaker_presign._doors import DOORS
+
 if TYPE_CHECKING:
     from sagemaker_presign._client import PresignClient
 
@@ -27,8 +29,11 @@ Identity = Callable[[Environ], "str | None"]
 
 logger = logging.getLogger("sagemaker_presign.web")
 
-#: The kinds of resource the app opens, as they appear in routes and in `allow_map` patterns.
-KINDS = ("notebook", "studio", "mlflow")
+
+def kinds() -> list[str]:
+    """The kinds of resource the app opens, as they appear in routes and in `allow_map`
+    patterns: the doors that have a route."""
+    return [name for name, door in DOORS.items() if door.web is not None]
 
 
 @dataclass(frozen=True)
@@ -56,11 +61,29 @@ class Target:
         parts = [self.kind, *self._names()]
         return "/" + "/".join(quote(part, safe="") for part in parts)
 
+    @property
+    def identifiers(self) -> dict[str, str | None]:
+        """The door's parameters this target stands for, by the door's names
+        (``{"notebook_instance_name": "nb"}``): what `PresignClient.presign` takes."""
+        web = DOORS[self.kind].web
+        assert web is not None  # a Target is made for a routed door only
+        known = {"domain_id": self.domain_id, "space_name": self.space_name}
+        return {s: self.name if s == web.name else known.get(s) for s in web.segments}
+
     def _names(self) -> list[str]:
-        names = (
-            [self.domain_id, self.name, self.space_name] if self.kind == "studio" else [self.name]
-        )
-        return [name for name in names if name is not None]
+        return [name for name in self.identifiers.values() if name is not None]
+
+
+def target_for(door: str, params: Mapping[str, str | None]) -> Target:
+    """The Target of *door*'s resource named by *params* (the door's parameter names)."""
+    web = DOORS[door].web
+    assert web is not None
+    return Target(
+        door,
+        str(params[web.name]),
+        domain_id=params.get("domain_id"),
+        space_name=params.get("space_name"),
+    )
 
 
 Authorize = Callable[[Environ, Target], bool]
@@ -128,9 +151,9 @@ def allow_map(
 
 def _checked_pattern(pattern: str) -> str:
     kind = pattern.partition(":")[0]
-    if kind not in KINDS and kind != "*":
+    if kind not in kinds() and kind != "*":
         raise ValueError(
-            f"grant pattern {pattern!r} must start with one of {', '.join(KINDS)} and a colon"
+            f"grant pattern {pattern!r} must start with one of {', '.join(kinds())} and a colon"
         )
     return pattern
 
@@ -216,18 +239,9 @@ class _TagCache:
 
     def _read(self, target: Target) -> dict[str, str]:
         sagemaker: Any = self._client.sagemaker_client
-        if target.kind == "notebook":
-            arn = sagemaker.describe_notebook_instance(NotebookInstanceName=target.name)[
-                "NotebookInstanceArn"
-            ]
-        elif target.kind == "mlflow":
-            arn = sagemaker.describe_mlflow_tracking_server(TrackingServerName=target.name)[
-                "TrackingServerArn"
-            ]
-        else:
-            arn = sagemaker.describe_user_profile(
-                DomainId=target.domain_id, UserProfileName=target.name
-            )["UserProfileArn"]
+        web = DOORS[target.kind].web
+        assert web is not None
+        arn = web.arn_of(sagemaker, target.identifiers)
         found: dict[str, str] = {}
         for page in sagemaker.get_paginator("list_tags").paginate(ResourceArn=arn):
             for tag in page.get("Tags", []):

@@ -7,17 +7,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from sagemaker_presign._door import Door
+from sagemaker_presign._doors import DOORS
 from sagemaker_presign._exceptions import InvalidParameterError
-from sagemaker_presign._mlflow import check_server_name
-from sagemaker_presign._studio import check_domain_id, check_profile_or_space
-from sagemaker_presign._validation import validate_notebook_instance_name
 
-#: The methods each route answers; a POST starts the resource.
-ROUTE_METHODS: Mapping[str, tuple[str, ...]] = {
-    "notebook": ("GET", "POST"),
-    "mlflow": ("GET", "POST"),
-    "studio": ("GET",),
-}
 _DIGITS = re.compile(r"[0-9]{1,12}")
 
 
@@ -47,30 +40,34 @@ def body_problem(environ: Mapping[str, Any], limit: int) -> tuple[int, str] | No
     return None
 
 
-def route(path: str) -> tuple[str, list[str]] | None:
-    """``(kind, names)`` for a path the app serves, every name valid; None for anything else
-    (empty segments, ``//`` included, are not collapsed: a path is either canonical or not)."""
+def methods(door: Door) -> tuple[str, ...]:
+    """The methods a door's route answers: a POST starts the resource, where it can start."""
+    lifecycle = door.lifecycle
+    return ("GET", "POST") if lifecycle is not None and lifecycle.start is not None else ("GET",)
+
+
+def route(path: str) -> tuple[Door, dict[str, str]] | None:
+    """The door and its parameters (every one checked by the door's rule, by name) for a path
+    the app serves; None for anything else (empty segments, ``//`` included, are not
+    collapsed: a path is either canonical or not)."""
     parts = path.split("/")
     if len(parts) < 3 or parts[0] != "" or "" in parts[1:]:
         return None
-    kind, names = parts[1], parts[2:]
-    try:
-        if kind == "notebook" and len(names) == 1:
-            validate_notebook_instance_name(names[0])
-        elif kind == "mlflow" and len(names) == 1:
-            check_server_name(names[0])
-        elif kind == "studio" and len(names) <= 3:
-            if names[0].startswith("d-"):
-                check_domain_id(names[0])
-            else:  # a domain name, looked up later
-                check_profile_or_space(names[0], "domain name")
-            for name in names[1:]:
-                check_profile_or_space(name, "name")
-        else:
-            return None
-    except InvalidParameterError:
+    door = DOORS.get(parts[1])
+    web = None if door is None else door.web
+    if door is None or web is None:
         return None
-    return kind, names
+    names = parts[2:]
+    if not web.required <= len(names) <= len(web.segments):
+        return None
+    checks = {param.name: param.check for param in door.params}
+    params: dict[str, str] = {}
+    try:
+        for segment, value in zip(web.segments, names, strict=False):
+            params[segment] = web.checks.get(segment, checks[segment])(value)
+    except (InvalidParameterError, TypeError):
+        return None
+    return door, params
 
 
 def printable(text: str) -> str:

@@ -37,6 +37,7 @@ from sagemaker_presign import (
     PresignError,
     ResourceFailedError,
     ResourceNotFoundError,
+    ResourceState,
     ServiceError,
     StudioStatus,
     WaitTimeoutError,
@@ -171,6 +172,18 @@ async def asynchronous(raw: SageMakerClient) -> None:
     )
     assert_type(await client.create_partner_app_presigned_url("a"), PresignedPartnerAppUrl)
     assert_type(await client.list_notebook_instances(), list[NotebookInstanceSummary])
+    # Forwarded methods keep their signatures: a wrong argument is caught as on the sync client.
+    await client.create_presigned_url("nb", expires_in=60)  # type: ignore[call-arg]
+    await client.studio_state("d-a", 42)  # type: ignore[arg-type]
+    assert_type(await client.status("notebook", notebook_instance_name="nb"), ResourceState)
+    assert_type(await client.presign("studio", domain_id="d-a"), PresignedUrl)
+
+
+def any_door(client: PresignClient) -> None:
+    assert_type(client.status("mlflow", tracking_server_name="t"), ResourceState)
+    assert_type(client.presign("notebook", notebook_instance_name="nb"), PresignedUrl)
+    client.start("notebook", notebook_instance_name="nb")
+    client.presign("notebook", session_duration="2h")  # type: ignore[arg-type]
 
 
 def testing_helpers() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import ipaddress
 import json
 import logging
 import os
@@ -13,11 +12,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._cli_parser import PROG
+from sagemaker_presign._configuration import is_loopback
+
+from ._parser import PROG
 
 if TYPE_CHECKING:
-    from ._client import PresignClient
-    from .web import Authorize
+    from sagemaker_presign._client import PresignClient
+    from sagemaker_presign.web import Authorize
 
 #: The environment variable holding the CSRF secret shared by every replica.
 SECRET_VARIABLE = "SAGEMAKER_PRESIGN_WEB_SECRET"  # noqa: S105 (a name, not a secret)
@@ -35,8 +36,8 @@ def run_server(
             "serve needs --trust-header NAME (the header your authenticating proxy sets): "
             "without authorization it refuses to start"
         )
-    from .web import create_app, serve, trusted_header
-    from .web._csrf import secret_bytes
+    from sagemaker_presign.web import create_app, serve, trusted_header
+    from sagemaker_presign.web._csrf import secret_bytes
 
     identity = trusted_header(args.trust_header)
     try:
@@ -89,7 +90,14 @@ def _authorize(
 ) -> Authorize:
     """Admission (--allow) and, when given, a per-resource policy (--owner-tag, --policy:
     either one allowing is enough)."""
-    from .web import all_of, allow_map, allow_users, any_of, owner_tag, trusted_header
+    from sagemaker_presign.web import (
+        all_of,
+        allow_map,
+        allow_users,
+        any_of,
+        owner_tag,
+        trusted_header,
+    )
 
     resource: list[Authorize] = []
     if args.owner_tag:
@@ -145,7 +153,7 @@ def _read_map(path: str | None, flag: str) -> dict[str, Any]:
             raise ValueError(f"{flag}: the profile of {key!r} must be a string")
         checked[str(key)] = entry  # pyright: ignore[reportUnknownArgumentType]
     if flag == "--policy":
-        from .web import allow_map
+        from sagemaker_presign.web import allow_map
 
         allow_map(lambda environ: None, checked)  # the patterns checked now, not per click
     return checked
@@ -174,7 +182,7 @@ def _log_requests() -> None:
 def _say_what_is_served(
     args: argparse.Namespace, host: str, port: int, hosts: list[str], shared: bool
 ) -> None:
-    if not _is_loopback(args.host):
+    if not is_loopback(args.host):
         sys.stderr.write(
             f"warning: listening on {args.host}: put this server behind the authenticating "
             f"proxy that sets {args.trust_header}, and let nothing else reach it\n"
@@ -189,7 +197,7 @@ def _say_what_is_served(
 
 def _say_local_routes(client: PresignClient) -> None:
     """What the stand-in holds, as routes a newcomer can click."""
-    from ._exceptions import UnsupportedOperationError
+    from sagemaker_presign._exceptions import UnsupportedOperationError
 
     lines = [f"  /notebook/{n.name}  ({n.status})" for n in client.list_notebook_instances()]
     for domain in client.list_domains():
@@ -201,12 +209,3 @@ def _say_local_routes(client: PresignClient) -> None:
         servers = client.list_mlflow_tracking_servers()
         lines.extend(f"  /mlflow/{s.name}  ({s.status})" for s in servers)
     sys.stderr.write("the local stand-in holds:\n" + "\n".join(lines) + "\n")
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False

@@ -11,10 +11,11 @@ import subprocess
 import sys
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from ._result import PresignedUrl
+from ._parser import PROG
 
-PROG = "sagemaker-presign"
+if TYPE_CHECKING:
+    from sagemaker_presign._result import PresignedUrl
+
 #: Clipboard tools, in the order tried; each reads the text on its stdin.
 CLIPBOARD_TOOLS = (
     ("pbcopy",),
@@ -116,6 +117,21 @@ def _remove_later(path: str) -> None:
     )
 
 
+#: The fields every result has; the others are its door's (``notebook_instance_name``...).
+_BASE_FIELDS = frozenset({"issued_at", "valid_for", "session_duration"})
+
+
+def identifiers(result: PresignedUrl) -> dict[str, object]:
+    """The result's own fields (what it opens), in order, from its dataclass fields."""
+    from dataclasses import fields
+
+    return {
+        field.name: getattr(result, field.name)
+        for field in fields(result)
+        if field.init and field.name not in _BASE_FIELDS and not field.name.startswith("_")
+    }
+
+
 def write_result(result: PresignedUrl, *, as_json: bool) -> str | None:
     """Print the result on stdout (a hyperlink on a terminal that shows them); say what went
     wrong if it cannot be written."""
@@ -126,7 +142,7 @@ def write_result(result: PresignedUrl, *, as_json: bool) -> str | None:
         duration = result.session_duration
         document = {
             "url": result.url,
-            **result._identifiers(),  # pyright: ignore[reportPrivateUsage]
+            **identifiers(result),
             "issued_at": result.issued_at.isoformat(),
             "expires_at": result.expires_at.isoformat(),
             "session_duration_seconds": None if duration is None else int(duration.total_seconds()),

@@ -7,29 +7,20 @@ import argparse
 import re
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, cast
+
+if TYPE_CHECKING:
+    from sagemaker_presign._door import Door
 
 PROG = "sagemaker-presign"
-DOORS = ("notebook", "studio", "mlflow", "mlflow-app", "partner-app")
-#: The words that choose a subcommand: the doors, and ``list``.
-COMMANDS = (*DOORS, "list", "serve")
-#: ``--space`` given without a value: pick one from the list.
-PICK = "?"
-#: --app choices -> SageMaker's app types for the Studio landing URI.
-STUDIO_APPS = {
-    "jupyterlab": "JupyterLab",
-    "codeeditor": "CodeEditor",
-    "jupyterserver": "JupyterServer",
-    "rstudio": "RStudioServerPro",
-    "canvas": "Canvas",
-}
 _DURATION = r"(?:(?P<h>[0-9]+)h)?(?:(?P<m>[0-9]+)m)?(?:(?P<s>[0-9]+)s)?"
-_EXIT_CODES = (
+EXIT_CODES = (
     "exit codes: 0 ok, 1 other failure (stdout closed or full, say), 2 invalid arguments "
     "(nothing sent), 3 not found, 4 credentials or access denied, 5 throttling/network/service "
     "failure, 6 configuration (region, profile, endpoint, botocore too old), 7 not in service, "
     "8 failed, 9 timed out waiting, 130 interrupted"
 )
+_SEE_EXIT_CODES = f"exit codes: see {PROG} --help"
 
 
 def parse_duration(text: str) -> int:
@@ -52,7 +43,7 @@ class _VersionAction(argparse.Action):
     """--version, reading the package metadata only when asked (it costs start-up time)."""
 
     def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
-        from ._version import version
+        from sagemaker_presign._version import version
 
         sys.stdout.write(f"{PROG} {version()}\n")
         parser.exit()
@@ -156,6 +147,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The command's parser: one subcommand per door, from its record, then list and serve."""
+    from sagemaker_presign._doors import DOORS
+
     parser = _Parser(
         prog=PROG,
         description=(
@@ -164,89 +158,56 @@ def build_parser() -> argparse.ArgumentParser:
             "minutes. 'sagemaker-presign NAME' means 'sagemaker-presign notebook NAME'; a "
             "notebook instance named like a subcommand needs the word notebook."
         ),
-        epilog=_EXIT_CODES,
+        epilog=EXIT_CODES,
     )
     parser.add_argument(
         "--version", action=_VersionAction, nargs=0, help="print the version and exit"
     )
     doors = parser.add_subparsers(dest="door", metavar="DOOR")
+    for door in DOORS.values():
+        if door.cli is not None:
+            _door_parser(doors, door)
+    _list_parser(doors, [name for name, door in DOORS.items() if door.listing is not None])
+    _serve_parser(doors)
+    return parser
 
-    notebook = doors.add_parser(
-        "notebook", help="a notebook instance's Jupyter (the default)", epilog=_EXIT_CODES
-    )
-    notebook.add_argument(
-        "name",
-        metavar="NAME",
-        nargs="?",
-        help="the notebook instance's name (left out on a terminal: pick one from a list)",
-    )
-    notebook.add_argument(
-        "--path",
-        metavar="PATH",
-        help="land on this Jupyter path: /lab, /tree, /lab/tree/dir/analysis.ipynb",
-    )
-    notebook.add_argument(
-        "--start", action="store_true", help="start the instance if it is Stopped (implies --wait)"
-    )
-    _common(notebook, waits="the instance is InService")
 
-    studio = doors.add_parser(
-        "studio", help="SageMaker Studio, as a user profile", epilog=_EXIT_CODES
-    )
-    studio.add_argument(
-        "--domain", required=True, metavar="D", help="the domain's ID (d-...) or its name"
-    )
-    studio.add_argument(
-        "--user-profile",
-        metavar="U",
-        help="the user profile (left out: the domain's only one, or pick one on a terminal)",
-    )
-    studio.add_argument(
-        "--space",
-        metavar="S",
-        nargs="?",
-        const=PICK,
-        help="open this space (--space alone: pick one of the profile's on a terminal)",
-    )
-    landing = studio.add_mutually_exclusive_group()
-    landing.add_argument(
-        "--app", choices=sorted(STUDIO_APPS), help="land in this app (with --path inside it)"
-    )
-    landing.add_argument(
-        "--landing-uri", metavar="URI", help="land here: studio::<path> or app:<AppType>:<path>"
-    )
-    studio.add_argument("--path", metavar="P", help="with --app: the path inside the app")
-    _expires_in(studio)
-    _common(studio, waits="the user profile (and space) are InService")
+def _door_parser(doors: Any, door: Door) -> None:
+    cli = door.cli
+    assert cli is not None
+    sub = doors.add_parser(door.name, help=cli.help, epilog=_SEE_EXIT_CODES)
+    groups: dict[str, Any] = {}
+    for flags, options in cli.arguments:
+        kwargs = dict(options)
+        group = kwargs.pop("group", None)
+        kwargs.pop("param", None)  # which parameter a positional stands for: see _main
+        target = sub
+        if group is not None:
+            target = groups.setdefault(group, sub.add_mutually_exclusive_group())
+        target.add_argument(*flags, **kwargs)
+    lifecycle = door.lifecycle
+    if lifecycle is not None and lifecycle.start is not None:
+        sub.add_argument(
+            "--start",
+            action="store_true",
+            help=f"start it if it is {'/'.join(sorted(lifecycle.startable))} (implies --wait)",
+        )
+    if door.expires:
+        _expires_in(sub)
+    _common(sub, waits=None if lifecycle is None else f"it is {lifecycle.ready_word}")
 
-    mlflow = doors.add_parser(
-        "mlflow", help="an MLflow tracking server's UI (the URL works once)", epilog=_EXIT_CODES
-    )
-    mlflow.add_argument("name", metavar="NAME", help="the tracking server's name")
-    mlflow.add_argument(
-        "--start", action="store_true", help="start the server if it is Stopped (implies --wait)"
-    )
-    _expires_in(mlflow)
-    _common(mlflow, waits="the server is Started")
 
-    for door, what in (("mlflow-app", "an MLflow app"), ("partner-app", "a partner app")):
-        app = doors.add_parser(door, help=f"{what}, by its ARN", epilog=_EXIT_CODES)
-        app.add_argument("arn", metavar="ARN", help=f"{what}'s ARN")
-        _expires_in(app)
-        _common(app, waits=None)
-
+def _list_parser(doors: Any, listed: list[str]) -> None:
     listing = doors.add_parser(
-        "list",
-        help="what there is to open: notebook instances, Studio, MLflow tracking servers",
-        epilog=_EXIT_CODES,
+        "list", help="what there is to open: " + ", ".join(listed), epilog=_SEE_EXIT_CODES
     )
     listing.add_argument(
         "what",
         nargs="?",
-        default="notebook",
-        choices=("notebook", "studio", "mlflow"),
-        help="notebook instances (the default), Studio domains, profiles and spaces, or MLflow "
-        "tracking servers",
+        default=listed[0],
+        choices=listed,
+        help=f"which door's resources (default: {listed[0]}); studio lists domains with "
+        "their user profiles and spaces",
     )
     listing.add_argument("--status", help="only those in this status (InService, Stopped...)")
     listing.add_argument("--name-contains", metavar="TEXT", help="only names holding TEXT")
@@ -258,6 +219,8 @@ def build_parser() -> argparse.ArgumentParser:
         "domain_id (Studio) or owner (spaces) where they apply",
     )
 
+
+def _serve_parser(doors: Any) -> None:
     serve = doors.add_parser(
         "serve",
         help="a web app that mints a fresh URL per click (for portals and wikis)",
@@ -265,7 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
         "each click is checked, gets a fresh presigned URL and a 303 redirect. Run it behind an "
         "authenticating proxy that sets --trust-header: the header is only trustworthy when "
         "nothing but that proxy can reach this server.",
-        epilog=_EXIT_CODES,
+        epilog=_SEE_EXIT_CODES,
     )
     serve.add_argument(
         "--host",
@@ -320,47 +283,28 @@ def build_parser() -> argparse.ArgumentParser:
         "localhost); others get 421. The CSRF secret comes from SAGEMAKER_PRESIGN_WEB_SECRET",
     )
     _common(serve, waits=None, presigns=False, json_help=None)
-    return parser
 
 
-#: The flags that take a value, of every door (a test checks this against the parser).
-VALUE_FLAGS = frozenset(
-    {
-        "--duration",
-        "--region",
-        "--profile",
-        "--endpoint-url",
-        "--timeout",
-        "--poll-interval",
-        "--path",
-        "--expires-in",
-        "--domain",
-        "--user-profile",
-        "--space",
-        "--app",
-        "--landing-uri",
-        "--status",
-        "--name-contains",
-        "--host",
-        "--port",
-        "--trust-header",
-        "--allow",
-        "--owner-tag",
-        "--policy",
-        "--groups-header",
-        "--studio-profile-map",
-        "--allowed-host",
-    }
-)
+def value_flags(parser: argparse.ArgumentParser) -> frozenset[str]:
+    """Every flag of every subcommand that takes a value (``--region``, ``--space``...)."""
+    flags: set[str] = set()
+    for action in parser._actions:  # argparse has no public walk
+        for sub in _subparsers(action):
+            flags |= value_flags(sub)
+        if action.option_strings and action.nargs != 0:
+            flags.update(action.option_strings)
+    return frozenset(flags)
 
 
-def normalize(argv: Sequence[str]) -> list[str]:
+def normalize(argv: Sequence[str], parser: argparse.ArgumentParser) -> list[str]:
     """*argv* with its door first: a bare NAME (or none) means ``notebook``.
 
     The first word that is neither a flag nor a flag's value decides; options may stand
     before it (``--region eu-west-1 studio ...``).
     """
     words = list(argv)
+    takes_value = value_flags(parser)
+    commands = set(_subcommands(parser))
     if words in (["-h"], ["--help"], ["--version"]):
         return words
     index, skip = None, False
@@ -370,10 +314,27 @@ def normalize(argv: Sequence[str]) -> list[str]:
         elif word == "--":
             break
         elif word.startswith("-"):
-            skip = word in VALUE_FLAGS
+            skip = word in takes_value
         else:
             index = position
             break
-    if index is not None and words[index] in COMMANDS:
+    if index is not None and words[index] in commands:
         return [words[index], *words[:index], *words[index + 1 :]]
-    return ["notebook", *words]
+    return [_subcommands(parser)[0], *words]  # the first door: notebook instances
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> list[str]:
+    words: list[str] = []
+    for action in parser._actions:
+        if _subparsers(action):
+            words.extend(str(word) for word in action.choices or ())
+    return words
+
+
+def _subparsers(action: argparse.Action) -> list[argparse.ArgumentParser]:
+    """The subcommands' parsers, for the action that holds them (none for any other)."""
+    choices: object = action.choices
+    if action.option_strings or not isinstance(choices, dict):
+        return []
+    values: list[object] = list(cast("dict[str, object]", choices).values())
+    return [sub for sub in values if isinstance(sub, argparse.ArgumentParser)]

@@ -46,9 +46,9 @@ def turn_long_lived() -> None:
 
 
 def _main() -> int:
-    from ._cli import main
+    from ._main import main
 
-    return main()
+    return main(long_lived=turn_long_lived)
 
 
 def _status_of(command: Callable[[], int]) -> int:

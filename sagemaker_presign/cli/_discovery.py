@@ -9,10 +9,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from ._exceptions import InvalidParameterError, ResourceNotFoundError
+from sagemaker_presign._exceptions import InvalidParameterError, ResourceNotFoundError
 
 if TYPE_CHECKING:
-    from ._client import PresignClient
+    from sagemaker_presign._client import PresignClient
 
 Row = dict[str, Any]
 
@@ -48,9 +48,12 @@ def pick(what: str, choices: Sequence[tuple[str, str]], hint: str) -> str:
         sys.stderr.write(f"Which {what}? [1-{len(choices)}] ")
         sys.stderr.flush()
         answer = input().strip()
-        if answer.isdigit() and 1 <= int(answer) <= len(choices):
+        if answer.isascii() and answer.isdigit() and 1 <= int(answer) <= len(choices):
             return choices[int(answer) - 1][0]
-        sys.stderr.write(f"  type a number from 1 to {len(choices)}\n")
+        named = [value for value, _ in choices if value == answer]
+        if named:
+            return named[0]
+        sys.stderr.write(f"  type a number from 1 to {len(choices)}, or a name from the list\n")
 
 
 def age(when: datetime | None, now: datetime | None = None) -> str:
@@ -159,36 +162,3 @@ def print_rows(rows: Iterable[Row], *, as_json: bool) -> None:
     if not rows:
         out.write("(nothing here)\n")
     out.flush()
-
-
-def pick_notebook(client: PresignClient) -> str:
-    instances = list(client.list_notebook_instances())
-    return pick(
-        "notebook instance",
-        [(nb.name, f"{nb.name}  ({nb.status}, {nb.instance_type or '-'})") for nb in instances],
-        "pass the notebook instance's name: sagemaker-presign NAME",
-    )
-
-
-def pick_profile(client: PresignClient, domain_id: str) -> str:
-    profiles = list(client.list_user_profiles(domain_id))
-    return pick(
-        "user profile",
-        [(p.name, f"{p.name}  ({p.status})") for p in profiles],
-        "pass --user-profile",
-    )
-
-
-def pick_space(client: PresignClient, domain_id: str, profile: str) -> str:
-    spaces = [s for s in client.list_spaces(domain_id) if s.owner in (None, profile)]
-    return pick(
-        "space",
-        [
-            (
-                s.name,
-                f"{s.name}  ({s.app_type or '-'}, {'shared' if s.owner is None else 'private'})",
-            )
-            for s in spaces
-        ],
-        "pass --space NAME",
-    )

@@ -1,6 +1,7 @@
 """The ``sagemaker-presign`` command: one presigned URL on stdout, errors as one line on stderr.
 
-One subcommand per door (``_cli_parser``); ``--local`` demos come from ``_cli_local``.
+One subcommand per door, generated from its record (``_parser``); this module reads the
+records too, so it never branches on the door. ``--local`` demos come from ``_local``.
 
 Imports stay light (argparse, json): boto3 loads only once a client is really built.
 """
@@ -11,24 +12,13 @@ import argparse
 import contextlib
 import sys
 import time
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
 from enum import IntEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ._cli_discovery import (
-    interactive,
-    pick_notebook,
-    pick_profile,
-    pick_space,
-    print_rows,
-    rows_for,
-)
-from ._cli_entry import turn_long_lived
-from ._cli_output import copy_to_clipboard, open_in_browser, write_result
-from ._cli_parser import PICK, PROG, STUDIO_APPS, build_parser, normalize, parse_duration
-from ._exceptions import (
+from sagemaker_presign._exceptions import (
     AccessDeniedError,
     ConfigurationError,
     CredentialsError,
@@ -42,14 +32,19 @@ from ._exceptions import (
     UnexpectedResponseError,
     WaitTimeoutError,
 )
-from ._lifecycle import DEFAULT_POLL_INTERVAL, wait_seconds
-from ._progress import Progress
-from ._redact import clean
-from ._validation import validate_notebook_instance_name, validate_session_duration
+from sagemaker_presign._lifecycle import DEFAULT_POLL_INTERVAL, wait_seconds
+from sagemaker_presign._progress import Progress
+from sagemaker_presign._redact import clean
+from sagemaker_presign._validation import validate_expires_in, validate_session_duration
+
+from ._discovery import interactive, pick, print_rows, rows_for
+from ._output import copy_to_clipboard, open_in_browser, write_result
+from ._parser import PROG, build_parser, normalize, parse_duration
 
 if TYPE_CHECKING:
-    from ._client import PresignClient
-    from ._result import PresignedUrl
+    from sagemaker_presign._client import PresignClient
+    from sagemaker_presign._door import Door
+    from sagemaker_presign._result import PresignedUrl
 
 __all__ = ["ExitCode", "build_parser", "main", "parse_duration"]
 LOCAL_POLL_INTERVAL = timedelta(seconds=0.5)
@@ -97,17 +92,25 @@ _EXIT_CODES: dict[type[PresignError], ExitCode] = {
 }
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command; return its exit status. Never lets a traceback reach the terminal."""
+def main(
+    argv: Sequence[str] | None = None, *, long_lived: Callable[[], object] = lambda: None
+) -> int:
+    """Run the command; return its exit status. Never lets a traceback reach the terminal.
+
+    *long_lived* is called when the run turns out to live long (``serve``, a wait): the
+    console script turns its garbage collector back on there.
+    """
     try:
-        return _main(argv)
+        return _main(argv, long_lived)
     except KeyboardInterrupt:
-        return _fail("interrupted", ExitCode.INTERRUPTED, None)
+        return _interrupted(None)
     except Exception as exc:  # a bug of ours or an environment we never met: one line anyway
         return _fail(f"unexpected {type(exc).__name__}: {exc}", ExitCode.FAILURE, None)
 
 
-def _main(argv: Sequence[str] | None) -> int:
+def _main(argv: Sequence[str] | None, long_lived: Callable[[], object]) -> int:  # noqa: PLR0911 - one exit per outcome
+    from sagemaker_presign._doors import DOORS
+
     parser = build_parser()
     args = _parse(parser, sys.argv[1:] if argv is None else argv)
     _check_combinations(parser, args)
@@ -115,19 +118,24 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.door == "list":
         return _list(args)
     if args.door == "serve":
-        from ._cli_serve import run_server
+        from ._serve import run_server
 
-        turn_long_lived()  # a server lives long: its garbage must be collected
+        long_lived()  # a server lives long: its garbage must be collected
         return run_server(parser, args, _client_for)
+    door = DOORS[args.door]
+    try:
+        _check_door_arguments(door, args)  # bad input is an error before any client is built
+    except InvalidParameterError as exc:
+        return _fail(str(exc), ExitCode.USAGE, None)
     progress = None
     if not (args.json or args.quiet) and sys.stderr is not None:
-        progress = Progress(sys.stderr, _target(args), tty=sys.stderr.isatty())
+        progress = Progress(sys.stderr, _shown(door, args), tty=sys.stderr.isatty())
     try:
-        result = _run(args, progress)
+        result = _run(door, args, progress, long_lived)
     except PresignError as exc:
         return _fail(str(exc), _exit_code(exc), progress)
     except KeyboardInterrupt:
-        return _fail("interrupted", ExitCode.INTERRUPTED, progress)
+        return _interrupted(progress)
     if progress is not None:
         progress.close()
     if not args.quiet:
@@ -146,22 +154,42 @@ def _main(argv: Sequence[str] | None) -> int:
 def _parse(parser: argparse.ArgumentParser, argv: Sequence[str]) -> argparse.Namespace:
     """Parse, letting a notebook NAME that starts with "-" reach the name rule instead of
     argparse's "unrecognized arguments" (names never start with a hyphen; the rule says why)."""
-    args, extras = parser.parse_known_args(normalize(argv))
+    args, extras = parser.parse_known_args(normalize(argv, parser))
     if extras:
-        if (
-            args.door == "notebook"
-            and args.name is None
-            and len(extras) == 1
-            and extras[0].startswith("-")
-        ):
+        # A NAME that starts with "-": the door's rule says why it cannot.
+        if len(extras) == 1 and extras[0].startswith("-") and _missing_positional(args):
+            name, check = _missing_positional(args)[0]
             try:
-                validate_notebook_instance_name(extras[0])
+                check(extras[0])
             except InvalidParameterError as exc:
                 parser.error(str(exc))
         parser.error(f"unrecognized arguments: {' '.join(extras)}")
-    if args.door == "notebook" and args.name is None and not interactive():
-        parser.error("the following arguments are required: NAME (on a terminal: pick one)")
+    missing = _missing_positional(args)
+    if missing and not interactive():
+        name = missing[0][0]
+        parser.error(f"the following arguments are required: {name} (on a terminal: pick one)")
     return args
+
+
+def _missing_positional(args: argparse.Namespace) -> list[tuple[str, Callable[[Any], Any]]]:
+    """The door's positional arguments left out (a picker fills them on a terminal), with
+    the check of the parameter each stands for."""
+    from sagemaker_presign._doors import DOORS
+
+    door = DOORS.get(args.door)
+    if door is None or door.cli is None:
+        return []
+    checks = {param.name: param.check for param in door.params}
+    found: list[tuple[str, Callable[[Any], Any]]] = []
+    for flags, options in door.cli.arguments:
+        if not flags[0].startswith("-") and getattr(args, flags[0], None) is None:
+            param = str(options.get("param", flags[0]))
+            found.append((str(options.get("metavar", flags[0])), checks.get(param, _any)))
+    return found
+
+
+def _any(value: object) -> object:
+    return value
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -178,11 +206,12 @@ def _list(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def _target(args: argparse.Namespace) -> str:
-    """What the command is about, for the progress line."""
-    if args.door == "studio":
-        return str(args.space or args.user_profile or args.domain)
-    return str(getattr(args, "name", None) or getattr(args, "arn", ""))
+def _shown(door: Door, args: argparse.Namespace) -> str:
+    """What the command is about, for the progress line: the first argument given of those
+    the door names it by (a picked name replaces it once known)."""
+    assert door.cli is not None
+    shown = (getattr(args, name, None) for name in door.cli.shown)
+    return str(next((value for value in shown if value not in (None, "?")), ""))
 
 
 def _log_to_stderr(verbosity: int) -> None:
@@ -216,8 +245,6 @@ def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespac
                     wait_seconds(value, flag)
                 except InvalidParameterError as exc:
                     parser.error(str(exc))
-    if args.door == "studio" and args.path is not None and args.app is None:
-        parser.error("--path goes with --app (or write the whole --landing-uri)")
     if getattr(args, "quiet", False) and getattr(args, "json", False):
         parser.error("--quiet and --json contradict each other")
     if args.local:
@@ -230,92 +257,77 @@ def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespac
             parser.error(f"--local cannot be combined with {' or '.join(clashing)}")
 
 
-def _run(args: argparse.Namespace, progress: Progress | None) -> PresignedUrl:
-    """Check the arguments, get the client, wait if asked, presign."""
-    from ._studio import LandingUri
+def _check_door_arguments(door: Door, args: argparse.Namespace) -> None:
+    """Every argument by the door's own rules, durations included, before any client."""
+    assert door.cli is not None
+    validate_session_duration(args.duration)
+    if door.expires:
+        validate_expires_in(args.expires_in)
+    if door.cli.check is not None:
+        door.cli.check(args)
+        return
+    for param in door.params:
+        value = getattr(args, param.name, None)
+        if value is not None:
+            param.check(value)
 
-    seconds = validate_session_duration(args.duration)
-    _check_identifiers(args)  # bad input is an error before any client is built
+
+class _Finder:
+    """What a door's `Cli.values` may use: the client, and the terminal picker."""
+
+    def __init__(self, client: PresignClient) -> None:
+        self.client = client
+
+    def pick(self, what: str, choices: list[tuple[str, str]], hint: str) -> str:
+        return pick(what, choices, hint)
+
+
+def _run(
+    door: Door,
+    args: argparse.Namespace,
+    progress: Progress | None,
+    long_lived: Callable[[], object],
+) -> PresignedUrl:
+    """Get the client, find what is named (a lookup, a pick), wait or start if asked (or
+    if a pick found it stopped), presign."""
+    assert door.cli is not None
+    picked = bool(_missing_positional(args))
     with _client_for(args) as (client, default_poll_interval):
-        wait: dict[str, object] = {}
-        if getattr(args, "wait", False):
-            turn_long_lived()  # a wait may poll for half an hour
-            wait = {
-                "timeout": args.timeout or _DEFAULT_TIMEOUTS[args.door],
+        if door.cli.values is not None:
+            values = door.cli.values(args, _Finder(client))
+        else:
+            values = {param.name: getattr(args, param.name, None) for param in door.params}
+        if progress is not None:
+            progress.rename(_named(door, values))
+        # A pick that found it stopped, failed or going never gets a URL that cannot open it:
+        # the wait starts it under --start, else says why (exit 7 or 8).
+        wait = bool(getattr(args, "wait", False))
+        if picked and not wait and door.lifecycle is not None:
+            wait = client.status(door.name, **values).condition in ("startable", "failed", "gone")
+        if wait and door.lifecycle is not None:
+            long_lived()  # a wait may poll for half an hour
+            waiting: dict[str, Any] = {
+                **values,
+                "start": getattr(args, "start", False),
+                "timeout": args.timeout,
                 "poll_interval": args.poll_interval or default_poll_interval,
                 "on_status": None if progress is None else progress.on_status,
                 "sleep": time.sleep if progress is None else progress.sleep,
             }
-        if args.door == "notebook":
-            name = pick_notebook(client) if args.name is None else args.name
-            if wait:
-                client.wait_until_in_service(name, start=args.start, **wait)  # type: ignore[arg-type]
-            return client.create_presigned_url(
-                name, session_duration=seconds, landing_path=args.path
-            )
-        if args.door == "studio":
-            domain = client.resolve_domain_id(args.domain)
-            profile = args.user_profile or pick_profile(client, domain)
-            space = pick_space(client, domain, profile) if args.space == PICK else args.space
-            landing = args.landing_uri
-            if args.app is not None:
-                landing = LandingUri.app(STUDIO_APPS[args.app], args.path or "")
-            if wait:
-                client.wait_until_studio_ready(
-                    domain,
-                    profile,
-                    space_name=space,
-                    **wait,  # type: ignore[arg-type]
-                )
-            return client.create_presigned_domain_url(
-                domain,
-                profile,
-                space_name=space,
-                landing_uri=landing,
-                session_duration=seconds,
-                expires_in=args.expires_in,
-            )
-        if args.door == "mlflow":
-            if wait:
-                client.wait_until_mlflow_tracking_server_ready(args.name, start=args.start, **wait)  # type: ignore[arg-type]
-            return client.create_presigned_mlflow_tracking_server_url(
-                args.name, session_duration=seconds, expires_in=args.expires_in
-            )
-        presign = (
-            client.create_presigned_mlflow_app_url
-            if args.door == "mlflow-app"
-            else client.create_partner_app_presigned_url
-        )
-        return presign(args.arn, session_duration=seconds, expires_in=args.expires_in)
+            client.wait(door.name, **waiting)
+        presigning: dict[str, Any] = {
+            **values,
+            "session_duration": args.duration,
+            "expires_in": getattr(args, "expires_in", None),
+        }
+        return client.presign(door.name, **presigning)
 
 
-def _check_identifiers(args: argparse.Namespace) -> None:
-    from ._mlflow import check_mlflow_app_arn, check_server_name
-    from ._partner_app import check_partner_app_arn
-    from ._studio import check_domain_id, check_landing_uri, check_profile_or_space
-
-    if args.door == "notebook":
-        if args.name is not None:
-            validate_notebook_instance_name(args.name)
-    elif args.door == "studio":
-        if args.domain.startswith("d-"):  # an ID; anything else is a domain's name
-            check_domain_id(args.domain)
-        if args.user_profile is not None:
-            check_profile_or_space(args.user_profile, "user profile name")
-        if args.space not in (None, PICK):
-            check_profile_or_space(args.space, "space name")
-        if args.landing_uri is not None:
-            check_landing_uri(args.landing_uri)
-    elif args.door == "mlflow":
-        check_server_name(args.name)
-    elif args.door == "mlflow-app":
-        check_mlflow_app_arn(args.arn)
-    elif args.door == "partner-app":
-        check_partner_app_arn(args.arn)
-
-
-#: How long --wait waits by default, per door.
-_DEFAULT_TIMEOUTS = {"notebook": 1200, "studio": 600, "mlflow": 1800}
+def _named(door: Door, values: dict[str, Any]) -> str:
+    web = door.web
+    if web is not None and values.get(web.name):
+        return str(values[web.name])
+    return str(next((v for v in values.values() if isinstance(v, str)), ""))
 
 
 @contextmanager
@@ -324,14 +336,14 @@ def _client_for(
 ) -> Generator[tuple[PresignClient, timedelta], None, None]:
     """The client to use, and the poll interval that suits it."""
     if not args.local:
-        from ._client import PresignClient
+        from sagemaker_presign._client import PresignClient
 
         with PresignClient(
             region_name=args.region, profile_name=args.profile, endpoint_url=args.endpoint_url
         ) as client:
             yield client, DEFAULT_POLL_INTERVAL
         return
-    from ._cli_local import local_sagemaker
+    from ._local import local_sagemaker
 
     with local_sagemaker(args) as sagemaker, sagemaker.client() as client:
         yield client, LOCAL_POLL_INTERVAL
@@ -342,6 +354,17 @@ def _exit_code(exc: PresignError) -> ExitCode:
         (_EXIT_CODES[klass] for klass in type(exc).__mro__ if klass in _EXIT_CODES),
         ExitCode.FAILURE,
     )
+
+
+def _interrupted(progress: Progress | None) -> int:
+    """Ctrl-C: one clean line. The terminal echoed ``^C`` where the cursor stood, so a line
+    of our own starts after it (a redrawn progress line is ended first)."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        if progress is not None:
+            progress.close()
+        elif sys.stderr is not None and sys.stderr.isatty():
+            sys.stderr.write("\n")
+    return _fail("interrupted", ExitCode.INTERRUPTED, None)
 
 
 def _fail(message: str, code: ExitCode, progress: Progress | None) -> int:
