@@ -68,6 +68,7 @@ if TYPE_CHECKING:
         PresignedDomainUrl,
     )
     from ._summaries import (
+        AppSummary,
         DomainSummary,
         MlflowTrackingServerSummary,
         NotebookInstanceSummary,
@@ -90,6 +91,7 @@ __all__ = [
     "URL_VALIDITY",
     "AccessDeniedError",
     "AmbiguousNameError",
+    "AppSummary",
     "AsyncPresignClient",
     "ConfigurationError",
     "ConflictingStatusError",
@@ -148,6 +150,7 @@ _LOCATIONS = {
     "PresignClient": "_client",
     **dict.fromkeys(
         (
+            "AppSummary",
             "DomainSummary",
             "MlflowTrackingServerSummary",
             "NotebookInstanceSummary",

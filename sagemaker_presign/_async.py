@@ -178,6 +178,8 @@ class AsyncPresignClient:
     list_user_profiles = _forward_list(PresignClient.list_user_profiles)
     list_spaces = _forward_list(PresignClient.list_spaces)
     list_mlflow_tracking_servers = _forward_list(PresignClient.list_mlflow_tracking_servers)
+    list_mlflow_apps = _forward_list(PresignClient.list_mlflow_apps)
+    list_partner_apps = _forward_list(PresignClient.list_partner_apps)
 
     # --- the waits: written out, sleeping with asyncio.sleep on the event loop ---
 

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ._status import ResourceState, StudioStatus
     from ._studio import LandingUri, PresignedDomainUrl
     from ._summaries import (
+        AppSummary,
         DomainSummary,
         MlflowTrackingServerSummary,
         NotebookInstanceSummary,
@@ -390,6 +391,35 @@ class PresignClient(ClientCore):
             "TrackingServerSummaries",
             MlflowTrackingServerSummary.from_item,
             since="1.34.129",
+        )
+
+    def list_mlflow_apps(self, *, status: str | None = None) -> Iterator[AppSummary]:
+        """Every MLflow app (in *status*), all pages followed."""
+        params: dict[str, Any] = {"MaxResults": 100}
+        if status is not None:
+            params["Status"] = str(status)
+        from ._summaries import AppSummary
+
+        return self._pages(
+            "list_mlflow_apps",
+            "ListMlflowApps",
+            params,
+            "Summaries",
+            AppSummary.from_item,
+            since=MLFLOW_APP.since,
+        )
+
+    def list_partner_apps(self) -> Iterator[AppSummary]:
+        """Every partner app, all pages followed."""
+        from ._summaries import AppSummary
+
+        return self._pages(
+            "list_partner_apps",
+            "ListPartnerApps",
+            {"MaxResults": 100},
+            "Summaries",
+            AppSummary.from_item,
+            since=PARTNER_APP.since,
         )
 
     def resolve_domain_id(self, name_or_id: str) -> str:

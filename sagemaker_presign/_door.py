@@ -94,6 +94,15 @@ class Web(NamedTuple):
     query: Mapping[str, str] = {}
 
 
+class Listing(NamedTuple):
+    """``sagemaker-presign list <word>``: the door's resources as rows of plain values."""
+
+    #: (client, a status to keep, text names must hold; either None) -> rows: kind, name,
+    #: status, type, created (a datetime or None), and what else identifies each
+    #: (domain_id, owner, arn). The command filters by name again: a listing may leave it.
+    rows: Callable[[Any, str | None, str | None], list[dict[str, Any]]]
+
+
 class Door(NamedTuple):
     """One kind of presigned URL SageMaker hands out."""
 
@@ -117,8 +126,8 @@ class Door(NamedTuple):
     shape_url: Callable[[str, Mapping[str, Any]], str] | None = None
     #: How the resource gets ready (describe, start, what its statuses mean), or None.
     lifecycle: Lifecycle | None = None
-    #: ``sagemaker-presign list <word>`` lists these (a `Listing`), or None.
-    listing: str | None = None
+    #: How ``sagemaker-presign list <word>`` lists them, or None.
+    listing: Listing | None = None
     cli: Cli | None = None
     web: Web | None = None
     #: A Param whose value is an ARN: its region must be the client's.
@@ -137,3 +146,23 @@ def arn_cli(what: str) -> Cli:
         arguments=((("arn",), {"metavar": "ARN", "help": f"{what}'s ARN"}),),
         shown=("arn",),
     )
+
+
+def app_rows(kind: str, method: str) -> Listing:
+    """The listing of a door known by ARN: *method* of the client lists `AppSummary` items."""
+
+    def rows(client: Any, status: str | None, contains: str | None) -> list[dict[str, Any]]:
+        return [
+            {
+                "kind": kind,
+                "name": app.name,
+                "arn": app.arn,
+                "status": app.status,
+                "type": app.app_type,
+                "created": app.creation_time,
+            }
+            for app in getattr(client, method)()
+            if status is None or app.status == status
+        ]
+
+    return Listing(rows)

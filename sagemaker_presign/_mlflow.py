@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ._constants import DEFAULT_EXPIRES_IN
-from ._door import Caller, Cli, Door, Param, Web, arn_cli
+from ._door import Caller, Cli, Door, Listing, Param, Web, app_rows, arn_cli
 from ._exceptions import ConflictingStatusError, ResourceFailedError, ResourceNotInServiceError
 from ._lifecycle import Lifecycle
 from ._responses import described_status
@@ -151,6 +151,19 @@ def _app_subject(params: Mapping[str, Any]) -> str:
     return f"MLflow app {params['arn']!r}"
 
 
+def _rows(client: Any, status: str | None, contains: str | None) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": "mlflow-tracking-server",
+            "name": server.name,
+            "status": str(server.status),
+            "type": f"MLflow {server.mlflow_version}" if server.mlflow_version else None,
+            "created": server.creation_time,
+        }
+        for server in client.list_mlflow_tracking_servers(status=status)
+    ]
+
+
 MLFLOW = Door(
     name="mlflow",
     operation="CreatePresignedMlflowTrackingServerUrl",
@@ -160,7 +173,7 @@ MLFLOW = Door(
     subject=_server_subject,
     result=PresignedMlflowTrackingServerUrl,
     lifecycle=MLFLOW_LIFECYCLE,
-    listing="mlflow",
+    listing=Listing(_rows),
     demo=_demo,
     cli=Cli(
         help="an MLflow tracking server's UI (the URL works once)",
@@ -190,6 +203,7 @@ MLFLOW_APP = Door(
     subject=_app_subject,
     result=PresignedMlflowAppUrl,
     arn_param="arn",
+    listing=app_rows("mlflow-app", "list_mlflow_apps"),
     cli=arn_cli("an MLflow app"),
     demo=_demo_app,
 )

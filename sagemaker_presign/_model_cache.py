@@ -49,6 +49,8 @@ OPERATIONS = (
     "ListUserProfiles",
     "ListSpaces",
     "ListMlflowTrackingServers",
+    "ListMlflowApps",
+    "ListPartnerApps",
 )
 # In every botocore we allow: a cache without them is not ours.
 _ALWAYS_THERE = OPERATIONS[:3]

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from ._constants import URL_VALIDITY
-from ._door import Caller, Cli, Door, Finder, Param, Web
+from ._door import Caller, Cli, Door, Finder, Listing, Param, Web
 from ._exceptions import (
     ConflictingStatusError,
     InvalidLandingError,
@@ -194,6 +194,19 @@ def _subject(params: Mapping[str, Any]) -> str:
     return f"notebook instance {params['notebook_instance_name']!r}"
 
 
+def _rows(client: Any, status: str | None, contains: str | None) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": "notebook-instance",
+            "name": nb.name,
+            "status": str(nb.status),
+            "type": nb.instance_type,
+            "created": nb.creation_time,
+        }
+        for nb in client.list_notebook_instances(name_contains=contains, status=status)
+    ]
+
+
 NOTEBOOK = Door(
     name="notebook",
     operation="CreatePresignedNotebookInstanceUrl",
@@ -208,7 +221,7 @@ NOTEBOOK = Door(
     expires=False,
     shape_url=_landing,
     lifecycle=NOTEBOOK_LIFECYCLE,
-    listing="notebook",
+    listing=Listing(_rows),
     demo=_demo,
     cli=Cli(
         help="a notebook instance's Jupyter (the default)",

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ._door import Door, Param, arn_cli
+from ._door import Door, Param, app_rows, arn_cli
 from ._result import PresignedArnUrl
 from ._validation import check_identifier
 
@@ -49,6 +49,7 @@ PARTNER_APP = Door(
     result=PresignedPartnerAppUrl,
     url_field="Url",
     arn_param="arn",
+    listing=app_rows("partner-app", "list_partner_apps"),
     cli=arn_cli("a partner app"),
     demo=_demo,
 )

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from ._constants import DEFAULT_EXPIRES_IN
-from ._door import Caller, Cli, Door, Finder, Param, Web
+from ._door import Caller, Cli, Door, Finder, Listing, Param, Web
 from ._exceptions import (
     InvalidLandingError,
     InvalidParameterError,
@@ -344,6 +344,47 @@ def _resolve(client: Any, params: dict[str, Any]) -> dict[str, Any]:
     return {**params, "domain_id": client.resolve_domain_id(params["domain_id"])}
 
 
+def _rows(client: Any, status: str | None, contains: str | None) -> list[dict[str, Any]]:
+    """Each domain, then its user profiles and spaces (a table indents them)."""
+    rows: list[dict[str, Any]] = []
+    for domain in client.list_domains():
+        common = {"domain_id": domain.domain_id}
+        rows.append(
+            {
+                "kind": "domain",
+                "name": domain.name,
+                **common,
+                "status": str(domain.status),
+                "type": domain.domain_id,
+                "created": domain.creation_time,
+            }
+        )
+        rows.extend(
+            {
+                "kind": "user-profile",
+                "name": profile.name,
+                **common,
+                "status": str(profile.status),
+                "type": None,
+                "created": profile.creation_time,
+            }
+            for profile in client.list_user_profiles(domain.domain_id)
+        )
+        rows.extend(
+            {
+                "kind": "space",
+                "name": space.name,
+                **common,
+                "owner": space.owner,
+                "status": str(space.status),
+                "type": space.app_type,
+                "created": space.creation_time,
+            }
+            for space in client.list_spaces(domain.domain_id)
+        )
+    return [row for row in rows if status is None or row["status"] == status]
+
+
 STUDIO = Door(
     name="studio",
     operation="CreatePresignedDomainUrl",
@@ -367,7 +408,7 @@ STUDIO = Door(
     subject=studio_subject,
     result=PresignedDomainUrl,
     lifecycle=STUDIO_LIFECYCLE,
-    listing="studio",
+    listing=Listing(_rows),
     demo=_demo,
     on_refusal=_raise_if_sso,
     cli=Cli(

@@ -144,3 +144,29 @@ class MlflowTrackingServerSummary:
             creation_time=_time(item, "CreationTime"),
             last_modified_time=_time(item, "LastModifiedTime"),
         )
+
+
+@dataclass(frozen=True)
+class AppSummary:
+    """One MLflow app (ListMlflowApps) or partner app (ListPartnerApps): its ``arn`` is what
+    the presign methods take."""
+
+    arn: str
+    name: str
+    status: str
+    """As the service reports it (Created, Available, Updating...)."""
+    app_type: str | None
+    """A partner app's type (``comet``, ``fiddler``...), or ``MLflow <version>``."""
+    creation_time: datetime | None
+
+    @classmethod
+    def from_item(cls, item: Mapping[str, Any]) -> AppSummary:
+        """From one entry of ListMlflowApps' or ListPartnerApps' ``Summaries``."""
+        version = _text(item, "MlflowVersion")
+        return cls(
+            arn=str(item.get("Arn", "")),
+            name=str(item.get("Name", "")),
+            status=str(item.get("Status", "Unknown")),
+            app_type=_text(item, "Type") or (f"MLflow {version}" if version else None),
+            creation_time=_time(item, "CreationTime"),
+        )

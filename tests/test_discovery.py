@@ -245,17 +245,24 @@ def in_a_terminal(
                     break
         os.write(controller, answer)
         stdout, _ = proc.communicate(timeout=60)
-        while select.select([controller], [], [], 0.2)[0]:
-            try:
-                chunk = os.read(controller, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            shown += chunk
+        shown += drain(controller)
     finally:
         os.close(controller)
     return proc.returncode, stdout.decode(), shown.decode(errors="replace")
+
+
+def drain(controller: int, wait: float = 0.2) -> bytes:
+    """What is left to read on a pseudo-terminal's controller side once the command ended."""
+    shown = b""
+    while select.select([controller], [], [], wait)[0]:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    return shown
 
 
 def test_the_picker_on_a_terminal() -> None:

@@ -70,70 +70,12 @@ def age(when: datetime | None, now: datetime | None = None) -> str:
 def rows_for(
     client: PresignClient, what: str, status: str | None, contains: str | None
 ) -> list[Row]:
-    """The rows of ``list WHAT``, each a dict of plain values (JSON-ready)."""
-    rows: list[Row] = []
-    if what == "notebook":
-        for nb in client.list_notebook_instances(name_contains=contains, status=status):
-            rows.append(
-                {
-                    "kind": "notebook-instance",
-                    "name": nb.name,
-                    "status": str(nb.status),
-                    "type": nb.instance_type,
-                    "created": nb.creation_time,
-                }
-            )
-    elif what == "mlflow":
-        for server in client.list_mlflow_tracking_servers(status=status):
-            rows.append(
-                {
-                    "kind": "mlflow-tracking-server",
-                    "name": server.name,
-                    "status": str(server.status),
-                    "type": f"MLflow {server.mlflow_version}" if server.mlflow_version else None,
-                    "created": server.creation_time,
-                }
-            )
-    else:
-        for domain in client.list_domains():
-            rows.append(
-                {
-                    "kind": "domain",
-                    "name": domain.name,
-                    "domain_id": domain.domain_id,
-                    "status": str(domain.status),
-                    "type": domain.domain_id,
-                    "created": domain.creation_time,
-                }
-            )
-            for profile in client.list_user_profiles(domain.domain_id):
-                rows.append(
-                    {
-                        "kind": "user-profile",
-                        "name": profile.name,
-                        "domain_id": domain.domain_id,
-                        "status": str(profile.status),
-                        "type": None,
-                        "created": profile.creation_time,
-                    }
-                )
-            for space in client.list_spaces(domain.domain_id):
-                rows.append(
-                    {
-                        "kind": "space",
-                        "name": space.name,
-                        "domain_id": domain.domain_id,
-                        "owner": space.owner,
-                        "status": str(space.status),
-                        "type": space.app_type,
-                        "created": space.creation_time,
-                    }
-                )
-        if status is not None:
-            rows = [row for row in rows if row["status"] == status]
-    if contains is not None:
-        rows = [row for row in rows if contains in row["name"]]
-    return rows
+    """The rows of ``list WHAT`` (the door's own listing), each a dict of plain values."""
+    from sagemaker_presign._doors import DOORS
+
+    listing = DOORS[what].listing
+    rows = [] if listing is None else listing.rows(client, status, contains)
+    return [row for row in rows if contains is None or contains in row["name"]]
 
 
 def print_rows(rows: Iterable[Row], *, as_json: bool) -> None:

@@ -49,6 +49,8 @@ def _assorted(sagemaker: LocalSageMaker) -> None:
     sagemaker.add_space(domain, "alice-scratch", owner="alice").app_type = "CodeEditor"
     sagemaker.add_mlflow_tracking_server("experiments")
     sagemaker.add_mlflow_tracking_server("archive", status="Stopped")
+    sagemaker.add_mlflow_app("experiments-app")
+    sagemaker.add_partner_app("comet")
 
 
 def _picks(cli: Cli, args: argparse.Namespace) -> bool:

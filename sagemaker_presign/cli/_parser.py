@@ -183,7 +183,9 @@ def _door_parser(doors: Any, door: Door) -> None:
         kwargs.pop("param", None)  # which parameter a positional stands for: see _main
         target = sub
         if group is not None:
-            target = groups.setdefault(group, sub.add_mutually_exclusive_group())
+            if group not in groups:
+                groups[group] = sub.add_mutually_exclusive_group()
+            target = groups[group]
         target.add_argument(*flags, **kwargs)
     lifecycle = door.lifecycle
     if lifecycle is not None and lifecycle.start is not None:
@@ -216,7 +218,7 @@ def _list_parser(doors: Any, listed: list[str]) -> None:
         waits=None,
         presigns=False,
         json_help="one JSON object per line: kind, name, status, type, created (ISO 8601), and "
-        "domain_id (Studio) or owner (spaces) where they apply",
+        "domain_id (Studio), owner (spaces) or arn (apps) where they apply",
     )
 
 

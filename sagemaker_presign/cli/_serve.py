@@ -189,10 +189,24 @@ def _say_what_is_served(
         )
     secret = "shared" if shared else f"this process's own (set {SECRET_VARIABLE} for replicas)"
     sys.stderr.write(
-        f"serving on http://{host}:{port} (/notebook/NAME, /studio/DOMAIN/PROFILE, "
-        f"/mlflow/NAME); trusting {args.trust_header}; answering Host {', '.join(hosts)}; "
+        f"serving on http://{host}:{port} ({', '.join(_routes())}); "
+        f"trusting {args.trust_header}; answering Host {', '.join(hosts)}; "
         f"CSRF secret: {secret}; Ctrl-C stops it\n"
     )
+
+
+def _routes() -> list[str]:
+    """Each door's route, from its record: ``/notebook/<notebook_instance_name>``."""
+    from sagemaker_presign._doors import DOORS
+
+    routes: list[str] = []
+    for name, door in DOORS.items():
+        if door.web is not None:
+            parts = [f"/<{segment}>" for segment in door.web.segments]
+            optional = "".join(f"[{part}" for part in parts[door.web.required :])
+            closing = "]" * (len(parts) - door.web.required)
+            routes.append(f"/{name}{''.join(parts[: door.web.required])}{optional}{closing}")
+    return routes
 
 
 def _say_local_routes(client: PresignClient) -> None:

@@ -34,6 +34,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="a notebook instance to hold (repeatable; status defaults to InService)",
     )
     parser.add_argument(
+        "--studio",
+        action="append",
+        default=[],
+        metavar="DOMAIN/PROFILE[/SPACE][:STATUS]",
+        help="a Studio user profile (and space) to hold, in a domain given by ID (d-...) or "
+        "name (repeatable; status defaults to InService)",
+    )
+    parser.add_argument(
+        "--mlflow",
+        action="append",
+        default=[],
+        metavar="NAME[:STATUS]",
+        help="an MLflow tracking server to hold (repeatable; status defaults to Started)",
+    )
+    parser.add_argument(
+        "--mlflow-app",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="an MLflow app to hold (repeatable); its ARN is printed on stderr",
+    )
+    parser.add_argument(
+        "--partner-app",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a partner app to hold (repeatable); its ARN is printed on stderr",
+    )
+    parser.add_argument(
         "--transition-polls",
         type=int,
         default=2,
@@ -81,16 +110,50 @@ def main(argv: Sequence[str] | None = None) -> int:
         ssl_context=ssl_context,
         latency=args.latency,
     ) as sagemaker:
-        for spec in args.notebook:
-            name, _, status = spec.partition(":")
-            sagemaker.add_notebook_instance(name, status=status or "InService")
+        try:
+            held = _hold(sagemaker, args)
+        except (ValueError, KeyError) as exc:
+            parser.error(str(exc))
         sys.stdout.write(sagemaker.endpoint_url + "\n")
         sys.stdout.flush()
-        sys.stderr.write(_how_to(sagemaker.endpoint_url, args.region))
+        sys.stderr.write(_how_to(sagemaker.endpoint_url, args.region) + held)
         sys.stderr.flush()
         with contextlib.suppress(KeyboardInterrupt):
             stop.wait()
     return 0
+
+
+def _hold(sagemaker: LocalSageMaker, args: argparse.Namespace) -> str:
+    """Add what the flags name; return the lines that say what is held (ARNs included)."""
+    said: list[str] = []
+    for spec in args.notebook:
+        name, _, status = spec.partition(":")
+        sagemaker.add_notebook_instance(name, status=status or "InService")
+        said.append(f"  notebook instance {name}")
+    domains: dict[str, str] = {}
+    for spec in args.studio:
+        path, _, status = spec.partition(":")
+        parts = path.split("/")
+        if len(parts) not in (2, 3) or not all(parts):
+            raise ValueError(f"--studio {spec!r}: write DOMAIN/PROFILE[/SPACE][:STATUS]")
+        domain = parts[0]
+        if domain not in domains:
+            is_id = domain.startswith("d-")
+            added = sagemaker.add_domain(domain if is_id else None, name=domain)
+            domains[domain] = added.domain_id
+        sagemaker.add_user_profile(domains[domain], parts[1], status=status or "InService")
+        if len(parts) == 3:
+            sagemaker.add_space(domains[domain], parts[2], status=status or "InService")
+        said.append(f"  Studio {'/'.join([domains[domain], *parts[1:]])} (domain {domain})")
+    for spec in args.mlflow:
+        name, _, status = spec.partition(":")
+        sagemaker.add_mlflow_tracking_server(name, status=status or "Started")
+        said.append(f"  MLflow tracking server {name}")
+    for name in args.mlflow_app:
+        said.append(f"  MLflow app {sagemaker.add_mlflow_app(name).arn}")
+    for name in args.partner_app:
+        said.append(f"  partner app {sagemaker.add_partner_app(name).arn}")
+    return "It holds:\n" + "\n".join(said) + "\n" if said else ""
 
 
 def _how_to(endpoint: str, region: str) -> str:

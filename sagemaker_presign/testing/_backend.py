@@ -113,6 +113,8 @@ class Backend:
             "ListUserProfiles",
             "ListSpaces",
             "ListMlflowTrackingServers",
+            "ListMlflowApps",
+            "ListPartnerApps",
         ):
             # DescribeUserProfile -> doors.describe_user_profile
             method = "".join(f"_{c.lower()}" if c.isupper() else c for c in operation)[1:]

@@ -114,6 +114,11 @@ class App:
     name: str
     issued_urls: list[str] = field(default_factory=list[str], repr=False)
     """Issued URLs, newest last."""
+    status: str = ""
+    """Created (an MLflow app) or Available (a partner app) unless set."""
+    app_type: str | None = None
+    """A partner app's Type (comet, fiddler...)."""
+    creation_time: float = field(default_factory=time.time)
 
 
 def _not_found(what: str) -> ApiError:
@@ -156,7 +161,9 @@ class DoorStore:
             alphabet = string.ascii_uppercase + string.digits if upper else None
             app_id = random_id(12, alphabet) if alphabet else random_id(12)
             arn = self.arn(kind, f"app-{app_id}")
-        app = App(arn, name)
+        app = App(arn, name, status="Available" if kind == "partner-app" else "Created")
+        if kind == "partner-app":
+            app.app_type = "comet"
         self.apps[arn] = app
         return app
 
@@ -395,6 +402,34 @@ class DoorStore:
         return {"AuthorizedUrl": url}
 
     # --- apps ---
+
+    def _app_list(self, body: JsonObject, kind: str) -> JsonObject:
+        wanted = body.get("Status")
+        found = [
+            app
+            for app in self.apps.values()
+            if f":{kind}/" in app.arn and (wanted is None or app.status == wanted)
+        ]
+        found.sort(key=lambda app: app.creation_time, reverse=True)
+        page, answer = paginate(found, body)
+        answer["Summaries"] = [
+            {
+                "Arn": app.arn,
+                "Name": app.name,
+                "Status": app.status,
+                "CreationTime": app.creation_time,
+                **({"Type": app.app_type} if app.app_type else {}),
+                **({"MlflowVersion": "3.0"} if kind == "mlflow-app" else {}),
+            }
+            for app in page
+        ]
+        return answer
+
+    def list_mlflow_apps(self, body: JsonObject) -> JsonObject:
+        return self._app_list(body, "mlflow-app")
+
+    def list_partner_apps(self, body: JsonObject) -> JsonObject:
+        return self._app_list(body, "partner-app")
 
     def create_presigned_mlflow_app_url(self, body: JsonObject) -> JsonObject:
         self._durations(body)
