@@ -168,6 +168,7 @@ class AsyncPresignClient:
     start_mlflow_tracking_server = _forward(PresignClient.start_mlflow_tracking_server)
     create_presigned_mlflow_app_url = _forward(PresignClient.create_presigned_mlflow_app_url)
     create_partner_app_presigned_url = _forward(PresignClient.create_partner_app_presigned_url)
+    create_hub_content_presigned_urls = _forward(PresignClient.create_hub_content_presigned_urls)
     status = _forward(PresignClient.status)
     start = _forward(PresignClient.start)
     presign = _forward(PresignClient.presign)
@@ -180,6 +181,7 @@ class AsyncPresignClient:
     list_mlflow_tracking_servers = _forward_list(PresignClient.list_mlflow_tracking_servers)
     list_mlflow_apps = _forward_list(PresignClient.list_mlflow_apps)
     list_partner_apps = _forward_list(PresignClient.list_partner_apps)
+    list_hub_contents = _forward_list(PresignClient.list_hub_contents)
 
     # --- the waits: written out, sleeping with asyncio.sleep on the event loop ---
 

@@ -3,6 +3,7 @@ shared machinery (``_core``); the records live in the doors' modules, listed in 
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._core import ClientCore
 from ._exceptions import AmbiguousNameError, ResourceNotFoundError
+from ._hub import HUB_CONTENT, check_content_type, check_hub_name
 from ._mlflow import MLFLOW, MLFLOW_APP
 from ._notebook import NOTEBOOK
 from ._partner_app import PARTNER_APP
@@ -17,6 +19,8 @@ from ._status import MlflowTrackingServerStatus, NotebookInstanceStatus
 from ._studio import STUDIO, check_domain_name_or_id
 
 if TYPE_CHECKING:
+    from ._download import DownloadProgress, DownloadSummary
+    from ._hub import HubContentUrls
     from ._mlflow import PresignedMlflowAppUrl, PresignedMlflowTrackingServerUrl
     from ._notebook import PresignedNotebookUrl
     from ._partner_app import PresignedPartnerAppUrl
@@ -25,6 +29,7 @@ if TYPE_CHECKING:
     from ._summaries import (
         AppSummary,
         DomainSummary,
+        HubContentSummary,
         MlflowTrackingServerSummary,
         NotebookInstanceSummary,
         SpaceSummary,
@@ -309,6 +314,118 @@ class PresignClient(ClientCore):
             PARTNER_APP, {"arn": arn}, session_duration, expires_in
         )
         return result
+
+    # --- hub content ---
+
+    def create_hub_content_presigned_urls(
+        self,
+        hub_name: str,
+        content_type: str,
+        content_name: str,
+        *,
+        version: str | None = None,
+        accept_eula: bool = False,
+        expected_s3_url: str | None = None,
+    ) -> HubContentUrls:
+        """Return presigned S3 URLs for every file of one piece of hub content (every page
+        followed), each with the path it belongs at.
+
+        *hub_name* is a hub's name (``SageMakerPublicHub`` for JumpStart) or ARN;
+        *content_type* one of Model, Notebook, ModelReference, DataSet, JsonDoc; *version*
+        ``d.d.d`` (None: the latest). A gated model needs *accept_eula=True*, which means you
+        accept the model's licence; it is never assumed. *expected_s3_url* makes the service
+        refuse content stored elsewhere. Every ``LocalPath`` the service answers is checked
+        (`UnexpectedResponseError` for one that could leave the download folder, or one named
+        twice); each URL's ``expires_at`` comes from its own signature, at most 15 minutes.
+        """
+        values = {
+            "hub_name": hub_name,
+            "content_type": content_type,
+            "content_name": content_name,
+            "version": version,
+            "accept_eula": accept_eula,
+            "expected_s3_url": expected_s3_url,
+        }
+        result: HubContentUrls = self._presign(HUB_CONTENT, values)
+        return result
+
+    def download_hub_content(
+        self,
+        hub_name: str,
+        content_type: str,
+        content_name: str,
+        *,
+        to: str | os.PathLike[str],
+        version: str | None = None,
+        accept_eula: bool = False,
+        max_concurrency: int = 8,
+        on_progress: Callable[[DownloadProgress], object] | None = None,
+    ) -> DownloadSummary:
+        """Download every file of one piece of hub content into the folder *to* (made if
+        missing), each at its ``LocalPath`` below it, and return what was done.
+
+        Files go in parallel, large ones in ranged parts in parallel, at most
+        *max_concurrency* (1-64) requests at once; each is written to ``NAME.part`` and renamed
+        once complete and checked (length, and MD5 when S3's ETag is one). A rerun skips
+        complete files and resumes the others where they stopped. URLs that expire are
+        replaced by fresh ones, and each file goes on from its byte. Nothing is ever written
+        outside *to*: paths from the service are checked, and a symlink inside *to* is never
+        followed. Only ``https://`` URLs are fetched (plain ``http://`` only from a stand-in
+        on this machine reached over plain http), with this client's CA bundle
+        (``AWS_CA_BUNDLE``) and proxies. *on_progress* gets a `DownloadProgress` a few times a
+        second. Ctrl-C (KeyboardInterrupt) stops at once, keeping what is resumable.
+
+        Raises:
+            DownloadError: disk full, permission denied, *to* is a file, a URL refused, a
+                file that fails its checks.
+            UnexpectedResponseError: a ``LocalPath`` that could leave *to*, or one twice.
+        """
+        from ._download import Downloader
+
+        values = {
+            "hub_name": hub_name,
+            "content_type": content_type,
+            "content_name": content_name,
+            "version": version,
+            "accept_eula": accept_eula,
+        }
+        from ._core import checked_params
+
+        checked_params(HUB_CONTENT, values)  # every argument checked before anything is sent
+        downloader = Downloader(
+            lambda: self.create_hub_content_presigned_urls(
+                hub_name,
+                content_type,
+                content_name,
+                version=version,
+                accept_eula=accept_eula,
+            ),
+            to,
+            http=self._file_session(max_concurrency),
+            allow_http_loopback=self._endpoint_is_local_http(),
+            max_concurrency=max_concurrency,
+            on_progress=on_progress,
+        )
+        return downloader.run()
+
+    def list_hub_contents(
+        self, hub_name: str, content_type: str = "Model"
+    ) -> Iterator[HubContentSummary]:
+        """Every piece of hub content of *content_type* in *hub_name*, all pages followed."""
+        from ._summaries import HubContentSummary
+
+        params = {
+            "HubName": check_hub_name(hub_name),
+            "HubContentType": check_content_type(content_type),
+            "MaxResults": 100,
+        }
+        return self._pages(
+            "list_hub_contents",
+            "ListHubContents",
+            params,
+            "HubContentSummaries",
+            HubContentSummary.from_item,
+        )
 
     # --- finding what to open (every page followed) ---
 

@@ -146,44 +146,35 @@ class ClientCore:
         self,
         door: Door,
         values: Mapping[str, object],
-        session_duration: int | timedelta | None,
+        session_duration: int | timedelta | None = None,
         expires_in: int | timedelta | None = None,
     ) -> Any:
         """The one presign path: check *values* by *door*'s rules, send, check the answer,
         and return the door's result (its fields are the checked parameters, by name)."""
         params = checked_params(door, values)
-        seconds = validate_session_duration(session_duration)
-        request = {
-            p.field: params[p.name] for p in door.params if p.field and params[p.name] is not None
-        }
-        if seconds is not None:
-            request["SessionExpirationDurationInSeconds"] = seconds
-        valid_for = URL_VALIDITY
-        if door.expires:
-            expires = validate_expires_in(expires_in)
-            if expires is not None:
-                request["ExpiresInSeconds"] = expires
-                valid_for = timedelta(seconds=expires)
-            else:
-                valid_for = DEFAULT_EXPIRES_IN
-        if door.arn_param is not None:
-            self._check_arn_region(params[door.arn_param], door.subject(params))
+        if door.request is not None:
+            request = door.request(params)
+        else:
+            request = {
+                p.field: params[p.name]
+                for p in door.params
+                if p.field and params[p.name] is not None
+            }
+        seconds, valid_for = self._durations(door, request, session_duration, expires_in)
+        arn = params.get(door.arn_param) if door.arn_param is not None else None
+        if isinstance(arn, str) and arn.startswith("arn:"):
+            self._check_arn_region(arn, door.subject(params))
         # Checked once per operation and fields; the warm path only looks the key up.
         if (door.operation, *request) not in self._supported:
             self._check_supported(door.operation, door.since, request, door)
+        if door.pages is not None and door.collect is not None:
+            return door.collect(params, self._send_pages(door, request, params, door.pages))
         subject = door.subject(params)
         name = params.get("notebook_instance_name")
         # Read before sending: the service issues the URL later than this, retries included,
         # so expires_at can only err on the early side.
         issued_at, sent = request_clock()
-        try:
-            response = self._call(
-                door.method, request, subject=subject, notebook_instance_name=name
-            )
-        except PresignError as error:
-            if door.on_refusal is not None:
-                door.on_refusal(self._call, params, error)
-            raise
+        response = self._send(door, request, params)
         url = presigned_url(response, door.url_field, door.operation, subject, name)
         if door.shape_url is not None:
             url = door.shape_url(url, params)
@@ -198,6 +189,74 @@ class ClientCore:
                 result.expires_at.isoformat(),
             )
         return result
+
+    @staticmethod
+    def _durations(
+        door: Door,
+        request: dict[str, Any],
+        session_duration: int | timedelta | None,
+        expires_in: int | timedelta | None,
+    ) -> tuple[int | None, timedelta]:
+        """Both durations checked and put in *request*: the session's seconds, and how long
+        the URL is valid."""
+        if not door.durations:
+            if session_duration is not None or expires_in is not None:
+                raise TypeError(f"a {door.name} URL takes no session_duration or expires_in")
+            return None, URL_VALIDITY
+        seconds = validate_session_duration(session_duration)
+        if seconds is not None:
+            request["SessionExpirationDurationInSeconds"] = seconds
+        if not door.expires:
+            return seconds, URL_VALIDITY
+        expires = validate_expires_in(expires_in)
+        if expires is None:
+            return seconds, DEFAULT_EXPIRES_IN
+        request["ExpiresInSeconds"] = expires
+        return seconds, timedelta(seconds=expires)
+
+    def _send(self, door: Door, request: Mapping[str, Any], params: Mapping[str, Any]) -> Any:
+        """One presign request, its refusal made clearer where the door knows how."""
+        try:
+            return self._call(
+                door.method,
+                request,
+                subject=door.subject(params),
+                notebook_instance_name=params.get("notebook_instance_name"),
+            )
+        except PresignError as error:
+            if door.on_refusal is not None:
+                door.on_refusal(self._call, params, error)
+            raise
+
+    def _send_pages(
+        self, door: Door, request: Mapping[str, Any], params: Mapping[str, Any], key: str
+    ) -> list[tuple[list[Any], Any, float]]:
+        """Every page of an answer in pages (NextToken followed): its entries, with the
+        clocks read before its request was sent."""
+        pages: list[tuple[list[Any], Any, float]] = []
+        seen: set[str] = set()
+        token: str | None = None
+        while True:
+            issued_at, sent = request_clock()
+            page = self._send(door, {**request, "NextToken": token} if token else request, params)
+            fields = cast("Mapping[str, Any]", page if isinstance(page, Mapping) else {})
+            found: Any = fields.get(key)
+            if not isinstance(found, list):
+                raise UnexpectedResponseError(
+                    f"SageMaker's answer to {door.operation} for {door.subject(params)} has no "
+                    f"{key}"
+                )
+            entries: list[Any] = found  # pyright: ignore[reportUnknownVariableType]
+            pages.append((entries, issued_at, sent))
+            next_token: Any = fields.get("NextToken")
+            if not isinstance(next_token, str) or not next_token:
+                return pages
+            if next_token in seen:  # a service that loops would never end
+                raise UnexpectedResponseError(
+                    f"SageMaker's answer to {door.operation} repeats a NextToken: refused"
+                )
+            seen.add(next_token)
+            token = next_token
 
     def _check_arn_region(self, arn: str, subject: str) -> None:
         """An ARN of another region than the client's cannot be presigned here: say so, naming
@@ -356,6 +415,34 @@ class ClientCore:
             notebook_instance_name=plan.notebook_instance_name,
         )
         return waiter, plan.requests
+
+    def _file_session(self, max_concurrency: int) -> Any:
+        """An HTTP session for downloads, verifying TLS and going through proxies as this
+        client does: its Config's proxies (else the environment's), ``AWS_CA_BUNDLE``."""
+        import os
+
+        from botocore.httpsession import URLLib3Session
+
+        config = getattr(getattr(self._client, "meta", None), "config", None)
+        proxies = getattr(config, "proxies", None)
+        verify: Any = os.environ.get("AWS_CA_BUNDLE") or True  # a bundle's path, or certifi's
+        return URLLib3Session(
+            verify=verify,
+            proxies=proxies,
+            timeout=60,
+            max_pool_connections=max(max_concurrency, 1),
+            proxies_config=getattr(config, "proxies_config", None),
+        )
+
+    def _endpoint_is_local_http(self) -> bool:
+        """Whether this client talks plain http to this machine (a stand-in)."""
+        from urllib.parse import urlsplit
+
+        from ._configuration import is_loopback
+
+        endpoint = getattr(getattr(self._client, "meta", None), "endpoint_url", "")
+        parts = urlsplit(endpoint if isinstance(endpoint, str) else "")
+        return parts.scheme == "http" and is_loopback(parts.hostname or "")
 
     @property
     def connection_pool_size(self) -> int | None:

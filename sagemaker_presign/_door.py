@@ -97,10 +97,13 @@ class Web(NamedTuple):
 class Listing(NamedTuple):
     """``sagemaker-presign list <word>``: the door's resources as rows of plain values."""
 
-    #: (client, a status to keep, text names must hold; either None) -> rows: kind, name,
-    #: status, type, created (a datetime or None), and what else identifies each
-    #: (domain_id, owner, arn). The command filters by name again: a listing may leave it.
-    rows: Callable[[Any, str | None, str | None], list[dict[str, Any]]]
+    #: (client, the parsed arguments: ``status``, ``name_contains`` and the listing's own)
+    #: -> rows: kind, name, status, type, created (a datetime or None), and what else
+    #: identifies each (domain_id, owner, arn). The command filters by name again.
+    rows: Callable[[Any, Any], list[dict[str, Any]]]
+    #: Arguments of this listing's own (``--hub``), as `Cli.arguments`; never required by
+    #: argparse (``list`` serves every door): `rows` refuses what it lacks.
+    arguments: tuple[tuple[tuple[str, ...], Mapping[str, Any]], ...] = ()
 
 
 class Door(NamedTuple):
@@ -137,6 +140,14 @@ class Door(NamedTuple):
     on_refusal: Callable[[Caller, Mapping[str, Any], PresignError], None] | None = None
     #: ``--local``: put what the parsed arguments name into a LocalSageMaker (a demo).
     demo: Callable[[Any, Any], None] | None = None
+    #: Whether it takes ``session_duration`` (and ``expires_in``, with `expires`).
+    durations: bool = True
+    #: The checked parameters -> the request, where it is not one member per Param.
+    request: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None
+    #: For an answer in pages: the member holding each page's entries (NextToken followed),
+    #: and what makes the result of them all: (params, [(entries, issued_at, sent)]).
+    pages: str | None = None
+    collect: Callable[[Mapping[str, Any], list[tuple[list[Any], Any, float]]], Any] | None = None
 
 
 def arn_cli(what: str) -> Cli:
@@ -151,7 +162,7 @@ def arn_cli(what: str) -> Cli:
 def app_rows(kind: str, method: str) -> Listing:
     """The listing of a door known by ARN: *method* of the client lists `AppSummary` items."""
 
-    def rows(client: Any, status: str | None, contains: str | None) -> list[dict[str, Any]]:
+    def rows(client: Any, args: Any) -> list[dict[str, Any]]:
         return [
             {
                 "kind": kind,
@@ -162,7 +173,7 @@ def app_rows(kind: str, method: str) -> Listing:
                 "created": app.creation_time,
             }
             for app in getattr(client, method)()
-            if status is None or app.status == status
+            if args.status is None or app.status == args.status
         ]
 
     return Listing(rows)

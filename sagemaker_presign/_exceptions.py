@@ -221,6 +221,12 @@ class WaitTimeoutError(PresignError, TimeoutError):
         """The last status seen before time ran out."""
 
 
+class DownloadError(PresignError):
+    """A download could not go on: the disk is full, a folder cannot be written, the
+    destination is a file, a URL is refused, or a file failed its checks (nothing half-written
+    is left looking complete)."""
+
+
 class InsecureEndpointWarning(UserWarning):
     """A plain ``http://`` endpoint on another host: the URL's token would cross unencrypted."""
 

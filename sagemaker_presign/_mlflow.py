@@ -151,7 +151,7 @@ def _app_subject(params: Mapping[str, Any]) -> str:
     return f"MLflow app {params['arn']!r}"
 
 
-def _rows(client: Any, status: str | None, contains: str | None) -> list[dict[str, Any]]:
+def _rows(client: Any, args: Any) -> list[dict[str, Any]]:
     return [
         {
             "kind": "mlflow-tracking-server",
@@ -160,7 +160,7 @@ def _rows(client: Any, status: str | None, contains: str | None) -> list[dict[st
             "type": f"MLflow {server.mlflow_version}" if server.mlflow_version else None,
             "created": server.creation_time,
         }
-        for server in client.list_mlflow_tracking_servers(status=status)
+        for server in client.list_mlflow_tracking_servers(status=args.status)
     ]
 
 

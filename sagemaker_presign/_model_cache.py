@@ -51,6 +51,8 @@ OPERATIONS = (
     "ListMlflowTrackingServers",
     "ListMlflowApps",
     "ListPartnerApps",
+    "CreateHubContentPresignedUrls",
+    "ListHubContents",
 )
 # In every botocore we allow: a cache without them is not ours.
 _ALWAYS_THERE = OPERATIONS[:3]

@@ -194,7 +194,7 @@ def _subject(params: Mapping[str, Any]) -> str:
     return f"notebook instance {params['notebook_instance_name']!r}"
 
 
-def _rows(client: Any, status: str | None, contains: str | None) -> list[dict[str, Any]]:
+def _rows(client: Any, args: Any) -> list[dict[str, Any]]:
     return [
         {
             "kind": "notebook-instance",
@@ -203,7 +203,9 @@ def _rows(client: Any, status: str | None, contains: str | None) -> list[dict[st
             "type": nb.instance_type,
             "created": nb.creation_time,
         }
-        for nb in client.list_notebook_instances(name_contains=contains, status=status)
+        for nb in client.list_notebook_instances(
+            name_contains=args.name_contains, status=args.status
+        )
     ]
 
 

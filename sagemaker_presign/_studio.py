@@ -344,7 +344,7 @@ def _resolve(client: Any, params: dict[str, Any]) -> dict[str, Any]:
     return {**params, "domain_id": client.resolve_domain_id(params["domain_id"])}
 
 
-def _rows(client: Any, status: str | None, contains: str | None) -> list[dict[str, Any]]:
+def _rows(client: Any, args: Any) -> list[dict[str, Any]]:
     """Each domain, then its user profiles and spaces (a table indents them)."""
     rows: list[dict[str, Any]] = []
     for domain in client.list_domains():
@@ -382,7 +382,7 @@ def _rows(client: Any, status: str | None, contains: str | None) -> list[dict[st
             }
             for space in client.list_spaces(domain.domain_id)
         )
-    return [row for row in rows if status is None or row["status"] == status]
+    return [row for row in rows if args.status is None or row["status"] == args.status]
 
 
 STUDIO = Door(

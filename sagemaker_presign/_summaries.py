@@ -170,3 +170,27 @@ class AppSummary:
             app_type=_text(item, "Type") or (f"MLflow {version}" if version else None),
             creation_time=_time(item, "CreationTime"),
         )
+
+
+@dataclass(frozen=True)
+class HubContentSummary:
+    """One piece of hub content (a model, a notebook...) as ListHubContents reports it."""
+
+    name: str
+    version: str | None
+    content_type: str
+    status: str
+    display_name: str | None
+    creation_time: datetime | None
+
+    @classmethod
+    def from_item(cls, item: Mapping[str, Any]) -> HubContentSummary:
+        """From one entry of ListHubContents' ``HubContentSummaries``."""
+        return cls(
+            name=str(item.get("HubContentName", "")),
+            version=_text(item, "HubContentVersion"),
+            content_type=str(item.get("HubContentType", "")),
+            status=str(item.get("HubContentStatus", "Unknown")),
+            display_name=_text(item, "HubContentDisplayName"),
+            creation_time=_time(item, "CreationTime"),
+        )

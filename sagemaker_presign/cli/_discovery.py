@@ -67,14 +67,13 @@ def age(when: datetime | None, now: datetime | None = None) -> str:
     return f"{max(seconds, 0)}s"
 
 
-def rows_for(
-    client: PresignClient, what: str, status: str | None, contains: str | None
-) -> list[Row]:
+def rows_for(client: PresignClient, args: Any) -> list[Row]:
     """The rows of ``list WHAT`` (the door's own listing), each a dict of plain values."""
     from sagemaker_presign._doors import DOORS
 
-    listing = DOORS[what].listing
-    rows = [] if listing is None else listing.rows(client, status, contains)
+    listing = DOORS[args.what].listing
+    rows = [] if listing is None else listing.rows(client, args)
+    contains = args.name_contains
     return [row for row in rows if contains is None or contains in row["name"]]
 
 

@@ -51,6 +51,9 @@ def _assorted(sagemaker: LocalSageMaker) -> None:
     sagemaker.add_mlflow_tracking_server("archive", status="Stopped")
     sagemaker.add_mlflow_app("experiments-app")
     sagemaker.add_partner_app("comet")
+    files = [("/config.json", 700), ("/tokenizer.json", 90_000), ("/weights/model.bin", 3 << 20)]
+    sagemaker.add_hub_content("SageMakerPublicHub", "demo-model", files)
+    sagemaker.add_hub_content("SageMakerPublicHub", "gated-model", files, gated=True)
 
 
 def _picks(cli: Cli, args: argparse.Namespace) -> bool:

@@ -9,37 +9,26 @@ Imports stay light (argparse, json): boto3 loads only once a client is really bu
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
 import time
 from collections.abc import Callable, Generator, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
-from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
 from sagemaker_presign._exceptions import (
-    AccessDeniedError,
-    ConfigurationError,
-    CredentialsError,
     InvalidParameterError,
-    NetworkError,
     PresignError,
-    ResourceFailedError,
-    ResourceNotFoundError,
-    ResourceNotInServiceError,
-    ServiceError,
-    UnexpectedResponseError,
-    WaitTimeoutError,
 )
 from sagemaker_presign._lifecycle import DEFAULT_POLL_INTERVAL, wait_seconds
 from sagemaker_presign._progress import Progress
-from sagemaker_presign._redact import clean
 from sagemaker_presign._validation import validate_expires_in, validate_session_duration
 
 from ._discovery import interactive, pick, print_rows, rows_for
+from ._exit import ExitCode, exit_code, fail, interrupted
+from ._flags import PROG, parse_duration
 from ._output import copy_to_clipboard, open_in_browser, write_result
-from ._parser import PROG, build_parser, normalize, parse_duration
+from ._parser import build_parser, normalize
 
 if TYPE_CHECKING:
     from sagemaker_presign._client import PresignClient
@@ -48,48 +37,6 @@ if TYPE_CHECKING:
 
 __all__ = ["ExitCode", "build_parser", "main", "parse_duration"]
 LOCAL_POLL_INTERVAL = timedelta(seconds=0.5)
-
-
-class ExitCode(IntEnum):
-    """The command's exit statuses; each failure class has its own."""
-
-    OK = 0
-    #: An error none of the codes below describes.
-    FAILURE = 1
-    #: Invalid arguments or parameters; nothing was sent.
-    USAGE = 2
-    #: What was named (notebook instance, user profile, tracking server...) does not exist.
-    NOT_FOUND = 3
-    #: Credentials missing or refused, or access denied.
-    AUTH = 4
-    #: Throttling, network failure, or the service failed or answered oddly.
-    SERVICE = 5
-    #: No region, an unknown profile or a bad endpoint URL.
-    CONFIGURATION = 6
-    #: Stopped (and --start was not given) or being deleted.
-    NOT_IN_SERVICE = 7
-    #: Failed (the reason is in the message).
-    INSTANCE_FAILED = 8
-    #: Not ready before --timeout.
-    TIMED_OUT = 9
-    #: Interrupted (Ctrl-C).
-    INTERRUPTED = 130
-
-
-#: Our exceptions -> exit codes; the raised exception's most specific class listed wins.
-_EXIT_CODES: dict[type[PresignError], ExitCode] = {
-    InvalidParameterError: ExitCode.USAGE,
-    ResourceNotFoundError: ExitCode.NOT_FOUND,
-    CredentialsError: ExitCode.AUTH,
-    AccessDeniedError: ExitCode.AUTH,
-    ServiceError: ExitCode.SERVICE,
-    NetworkError: ExitCode.SERVICE,
-    UnexpectedResponseError: ExitCode.SERVICE,
-    ConfigurationError: ExitCode.CONFIGURATION,
-    ResourceNotInServiceError: ExitCode.NOT_IN_SERVICE,
-    ResourceFailedError: ExitCode.INSTANCE_FAILED,
-    WaitTimeoutError: ExitCode.TIMED_OUT,
-}
 
 
 def main(
@@ -103,45 +50,40 @@ def main(
     try:
         return _main(argv, long_lived)
     except KeyboardInterrupt:
-        return _interrupted(None)
+        return interrupted(None)
     except Exception as exc:  # a bug of ours or an environment we never met: one line anyway
-        return _fail(f"unexpected {type(exc).__name__}: {exc}", ExitCode.FAILURE, None)
+        return fail(f"unexpected {type(exc).__name__}: {exc}", ExitCode.FAILURE, None)
 
 
-def _main(argv: Sequence[str] | None, long_lived: Callable[[], object]) -> int:  # noqa: PLR0911 - one exit per outcome
+def _main(argv: Sequence[str] | None, long_lived: Callable[[], object]) -> int:
     from sagemaker_presign._doors import DOORS
 
     parser = build_parser()
     args = _parse(parser, sys.argv[1:] if argv is None else argv)
     _check_combinations(parser, args)
     _log_to_stderr(args.verbose)
-    if args.door == "list":
-        return _list(args)
-    if args.door == "serve":
-        from ._serve import run_server
-
-        long_lived()  # a server lives long: its garbage must be collected
-        return run_server(parser, args, _client_for)
+    if args.door not in DOORS:  # list, serve, hub: commands of their own
+        return _command(parser, args, long_lived)
     door = DOORS[args.door]
     try:
         _check_door_arguments(door, args)  # bad input is an error before any client is built
     except InvalidParameterError as exc:
-        return _fail(str(exc), ExitCode.USAGE, None)
+        return fail(str(exc), ExitCode.USAGE, None)
     progress = None
     if not (args.json or args.quiet) and sys.stderr is not None:
         progress = Progress(sys.stderr, _shown(door, args), tty=sys.stderr.isatty())
     try:
         result = _run(door, args, progress, long_lived)
     except PresignError as exc:
-        return _fail(str(exc), _exit_code(exc), progress)
+        return fail(str(exc), exit_code(exc), progress)
     except KeyboardInterrupt:
-        return _interrupted(progress)
+        return interrupted(progress)
     if progress is not None:
         progress.close()
     if not args.quiet:
         problem = write_result(result, as_json=args.json)
         if problem is not None:
-            return _fail(f"cannot write the URL to stdout: {problem}", ExitCode.FAILURE, None)
+            return fail(f"cannot write the URL to stdout: {problem}", ExitCode.FAILURE, None)
     if args.copy:
         problem = copy_to_clipboard(result.url)
         if problem is not None and sys.stderr is not None:
@@ -149,6 +91,25 @@ def _main(argv: Sequence[str] | None, long_lived: Callable[[], object]) -> int: 
     if args.open:
         open_in_browser(result)
     return ExitCode.OK
+
+
+def _command(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, long_lived: Callable[[], object]
+) -> int:
+    """``list``, ``hub`` (downloads) and ``serve`` (a server)."""
+    if args.door == "list":
+        return _list(args)
+    if args.door == "hub":
+        from ._hub import run as run_hub
+
+        try:
+            return run_hub(args, _client_for, long_lived)
+        except KeyboardInterrupt:
+            return interrupted(None)
+    from ._serve import run_server
+
+    long_lived()  # a server lives long: its garbage must be collected
+    return run_server(parser, args, _client_for)
 
 
 def _parse(parser: argparse.ArgumentParser, argv: Sequence[str]) -> argparse.Namespace:
@@ -196,13 +157,13 @@ def _list(args: argparse.Namespace) -> int:
     """``sagemaker-presign list [notebook|studio|mlflow]``: exit 0 with an empty table too."""
     try:
         with _client_for(args) as (client, _):
-            rows = rows_for(client, args.what, args.status, args.name_contains)
+            rows = rows_for(client, args)
     except PresignError as exc:
-        return _fail(str(exc), _exit_code(exc), None)
+        return fail(str(exc), exit_code(exc), None)
     try:
         print_rows(rows, as_json=args.json)
     except (OSError, ValueError) as exc:
-        return _fail(f"cannot write the list to stdout: {exc}", ExitCode.FAILURE, None)
+        return fail(f"cannot write the list to stdout: {exc}", ExitCode.FAILURE, None)
     return ExitCode.OK
 
 
@@ -347,32 +308,3 @@ def _client_for(
 
     with local_sagemaker(args) as sagemaker, sagemaker.client() as client:
         yield client, LOCAL_POLL_INTERVAL
-
-
-def _exit_code(exc: PresignError) -> ExitCode:
-    return next(
-        (_EXIT_CODES[klass] for klass in type(exc).__mro__ if klass in _EXIT_CODES),
-        ExitCode.FAILURE,
-    )
-
-
-def _interrupted(progress: Progress | None) -> int:
-    """Ctrl-C: one clean line. The terminal echoed ``^C`` where the cursor stood, so a line
-    of our own starts after it (a redrawn progress line is ended first)."""
-    with contextlib.suppress(OSError, ValueError, AttributeError):
-        if progress is not None:
-            progress.close()
-        elif sys.stderr is not None and sys.stderr.isatty():
-            sys.stderr.write("\n")
-    return _fail("interrupted", ExitCode.INTERRUPTED, None)
-
-
-def _fail(message: str, code: ExitCode, progress: Progress | None) -> int:
-    with contextlib.suppress(OSError, ValueError):
-        if progress is not None:
-            progress.close()
-        if sys.stderr is not None:
-            # One line, whatever the message held, and nothing secret or raw in it.
-            sys.stderr.write(f"{PROG}: error: {' '.join(clean(message).split())}\n")
-            sys.stderr.flush()
-    return code

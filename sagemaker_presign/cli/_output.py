@@ -11,7 +11,7 @@ import subprocess
 import sys
 from typing import TYPE_CHECKING
 
-from ._parser import PROG
+from ._flags import PROG
 
 if TYPE_CHECKING:
     from sagemaker_presign._result import PresignedUrl

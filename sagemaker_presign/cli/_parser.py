@@ -1,156 +1,26 @@
-"""The command's arguments: one subcommand per door, the flags they share, and how a bare
-``sagemaker-presign NAME`` still means a notebook instance."""
+"""The command's arguments: one subcommand per door (from its record), ``list``, ``serve`` and
+``hub``, and how a bare ``sagemaker-presign NAME`` still means a notebook instance."""
 
 from __future__ import annotations
 
 import argparse
-import re
-import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, NoReturn, cast
+from typing import TYPE_CHECKING, Any, cast
+
+from ._flags import EXIT_CODES, PROG, SEE_EXIT_CODES, Parser, VersionAction, common, expires_in
+from ._hub import add_parser as add_hub_parser
 
 if TYPE_CHECKING:
-    from sagemaker_presign._door import Door
+    from sagemaker_presign._door import Door, Listing
 
-PROG = "sagemaker-presign"
-_DURATION = r"(?:(?P<h>[0-9]+)h)?(?:(?P<m>[0-9]+)m)?(?:(?P<s>[0-9]+)s)?"
-EXIT_CODES = (
-    "exit codes: 0 ok, 1 other failure (stdout closed or full, say), 2 invalid arguments "
-    "(nothing sent), 3 not found, 4 credentials or access denied, 5 throttling/network/service "
-    "failure, 6 configuration (region, profile, endpoint, botocore too old), 7 not in service, "
-    "8 failed, 9 timed out waiting, 130 interrupted"
-)
-_SEE_EXIT_CODES = f"exit codes: see {PROG} --help"
-
-
-def parse_duration(text: str) -> int:
-    """Parse ``3600``, ``90m``, ``2h``, ``1h30m`` or ``45s`` into whole seconds."""
-    text = text.strip().lower()
-    if len(text) > 20:  # a number of thousands of digits cannot even be converted
-        raise argparse.ArgumentTypeError(f"invalid duration {text[:20]!r}...: far too long")
-    if text.isascii() and text.isdigit():  # str.isdigit alone takes "١٨٠٠" and "²"
-        return int(text)
-    match = re.fullmatch(_DURATION, text)
-    if not text or match is None:
-        raise argparse.ArgumentTypeError(
-            f"invalid duration {text!r}: use seconds (3600) or units h/m/s (2h, 90m, 1h30m)"
-        )
-    hours, minutes, seconds = (int(match.group(unit) or 0) for unit in "hms")
-    return hours * 3600 + minutes * 60 + seconds
-
-
-class _VersionAction(argparse.Action):
-    """--version, reading the package metadata only when asked (it costs start-up time)."""
-
-    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
-        from sagemaker_presign._version import version
-
-        sys.stdout.write(f"{PROG} {version()}\n")
-        parser.exit()
-
-
-_URL_JSON = (
-    "print JSON: url, the door's identifiers, issued_at, expires_at, session_duration_seconds"
-)
-
-
-def _common(
-    parser: argparse.ArgumentParser,
-    *,
-    waits: str | None,
-    presigns: bool = True,
-    json_help: str | None = _URL_JSON,
-) -> None:
-    """The flags every subcommand takes; *waits* names what --wait waits for (None: no
-    waiting); *presigns* adds those about a URL (--duration, --open, --copy, --quiet);
-    *json_help* says what --json prints (None: no --json)."""
-    parser.add_argument(
-        "--version", action=_VersionAction, nargs=0, help="print the version and exit"
-    )
-    parser.add_argument(
-        "-v",
-        "--verbose",
-        action="count",
-        default=0,
-        help="log what happens on stderr, secrets redacted: -v this package, -vv botocore too",
-    )
-    parser.add_argument(
-        "--region", help="AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's)"
-    )
-    parser.add_argument(
-        "--profile", help="AWS profile from the shared config (default: AWS_PROFILE)"
-    )
-    parser.add_argument("--endpoint-url", metavar="URL", help="send requests to this endpoint")
-    if json_help is not None:
-        parser.add_argument("--json", action="store_true", help=json_help)
-    parser.add_argument(
-        "--local",
-        action="store_true",
-        help="run offline against a LocalSageMaker on 127.0.0.1 holding what is named (a demo)",
-    )
-    if not presigns:
-        return
-    parser.add_argument(
-        "--duration",
-        type=parse_duration,
-        metavar="D",
-        help="session length once opened, 30m to 12h: 3600, 90m, 2h (default: 12h)",
-    )
-    if waits is not None:
-        parser.add_argument(
-            "--wait", action="store_true", help=f"wait until {waits} before presigning"
-        )
-        parser.add_argument(
-            "--timeout",
-            type=parse_duration,
-            metavar="D",
-            help="give up waiting after D: 15m, 1h, 900",
-        )
-        parser.add_argument(
-            "--poll-interval",
-            type=parse_duration,
-            metavar="D",
-            help="how often to check the status while waiting (default: 10s)",
-        )
-    parser.add_argument(
-        "--open", action="store_true", help="open the URL in the default web browser"
-    )
-    parser.add_argument(
-        "--copy",
-        action="store_true",
-        help="copy the URL to the clipboard (pbcopy, wl-copy, xclip, xsel or clip.exe; "
-        "the URL goes on the tool's stdin, never on a command line)",
-    )
-    parser.add_argument(
-        "-q",
-        "--quiet",
-        action="store_true",
-        help="print neither the URL nor progress (errors still go to stderr)",
-    )
-
-
-def _expires_in(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--expires-in",
-        type=parse_duration,
-        metavar="D",
-        help="how long the URL can be opened, 5s to 5m: 60s, 2m (default: 5m)",
-    )
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse's parser, whose usage errors are one line, as docs/cli.md promises: no usage
-    block first, just what is wrong and where help is (subcommands inherit the class)."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{PROG}: error: {' '.join(message.split())} (see {self.prog} --help)\n")
+__all__ = ["EXIT_CODES", "PROG", "build_parser", "normalize", "value_flags"]
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The command's parser: one subcommand per door, from its record, then list and serve."""
     from sagemaker_presign._doors import DOORS
 
-    parser = _Parser(
+    parser = Parser(
         prog=PROG,
         description=(
             "Print a presigned URL that opens a SageMaker notebook instance, Studio, an MLflow "
@@ -161,21 +31,22 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXIT_CODES,
     )
     parser.add_argument(
-        "--version", action=_VersionAction, nargs=0, help="print the version and exit"
+        "--version", action=VersionAction, nargs=0, help="print the version and exit"
     )
     doors = parser.add_subparsers(dest="door", metavar="DOOR")
     for door in DOORS.values():
         if door.cli is not None:
             _door_parser(doors, door)
-    _list_parser(doors, [name for name, door in DOORS.items() if door.listing is not None])
+    _list_parser(doors, {name: door.listing for name, door in DOORS.items() if door.listing})
     _serve_parser(doors)
+    add_hub_parser(doors)
     return parser
 
 
 def _door_parser(doors: Any, door: Door) -> None:
     cli = door.cli
     assert cli is not None
-    sub = doors.add_parser(door.name, help=cli.help, epilog=_SEE_EXIT_CODES)
+    sub = doors.add_parser(door.name, help=cli.help, epilog=SEE_EXIT_CODES)
     groups: dict[str, Any] = {}
     for flags, options in cli.arguments:
         kwargs = dict(options)
@@ -195,13 +66,14 @@ def _door_parser(doors: Any, door: Door) -> None:
             help=f"start it if it is {'/'.join(sorted(lifecycle.startable))} (implies --wait)",
         )
     if door.expires:
-        _expires_in(sub)
-    _common(sub, waits=None if lifecycle is None else f"it is {lifecycle.ready_word}")
+        expires_in(sub)
+    common(sub, waits=None if lifecycle is None else f"it is {lifecycle.ready_word}")
 
 
-def _list_parser(doors: Any, listed: list[str]) -> None:
+def _list_parser(doors: Any, listings: dict[str, Listing]) -> None:
+    listed = list(listings)
     listing = doors.add_parser(
-        "list", help="what there is to open: " + ", ".join(listed), epilog=_SEE_EXIT_CODES
+        "list", help="what there is to open: " + ", ".join(listed), epilog=SEE_EXIT_CODES
     )
     listing.add_argument(
         "what",
@@ -213,7 +85,10 @@ def _list_parser(doors: Any, listed: list[str]) -> None:
     )
     listing.add_argument("--status", help="only those in this status (InService, Stopped...)")
     listing.add_argument("--name-contains", metavar="TEXT", help="only names holding TEXT")
-    _common(
+    for own in listings.values():
+        for flags, options in own.arguments:
+            listing.add_argument(*flags, **options)
+    common(
         listing,
         waits=None,
         presigns=False,
@@ -230,7 +105,7 @@ def _serve_parser(doors: Any) -> None:
         "each click is checked, gets a fresh presigned URL and a 303 redirect. Run it behind an "
         "authenticating proxy that sets --trust-header: the header is only trustworthy when "
         "nothing but that proxy can reach this server.",
-        epilog=_SEE_EXIT_CODES,
+        epilog=SEE_EXIT_CODES,
     )
     serve.add_argument(
         "--host",
@@ -284,7 +159,7 @@ def _serve_parser(doors: Any) -> None:
         help="answer requests for this Host (repeatable; default: the bound address and "
         "localhost); others get 421. The CSRF secret comes from SAGEMAKER_PRESIGN_WEB_SECRET",
     )
-    _common(serve, waits=None, presigns=False, json_help=None)
+    common(serve, waits=None, presigns=False, json_help=None)
 
 
 def value_flags(parser: argparse.ArgumentParser) -> frozenset[str]:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sagemaker_presign._configuration import is_loopback
 
-from ._parser import PROG
+from ._flags import PROG
 
 if TYPE_CHECKING:
     from sagemaker_presign._client import PresignClient

@@ -15,6 +15,7 @@ from typing import Any, cast
 
 from ._doors import DoorStore
 from ._errors import ApiError
+from ._hub import HubStore
 from ._notebooks import JsonObject, NotebookInstance, NotebookStore
 from ._paging import paginate
 
@@ -79,6 +80,7 @@ class Backend:
         self._lock = threading.Lock()
         self._notebooks = NotebookStore(region_name, transition_polls, transition_seconds)
         self.doors = DoorStore(region_name, transition_polls, transition_seconds)
+        self.hubs = HubStore(region_name)
         self._faults: list[Fault] = []
         self._requests: list[RecordedRequest] = []
         notebooks = self._notebooks
@@ -93,6 +95,8 @@ class Backend:
             "DeleteNotebookInstance": notebooks.delete,
             "ListNotebookInstances": notebooks.list,
             "AddTags": self._add_tags,
+            "CreateHubContentPresignedUrls": self.hubs.create_hub_content_presigned_urls,
+            "ListHubContents": self.hubs.list_hub_contents,
             "ListTags": self._list_tags,
         }
         #: Tags by resource ARN (any ARN may carry tags, as for the service's AddTags).

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from ._backend import Backend, Fault, RecordedRequest
 from ._doors import App, Domain, MlflowTrackingServer, StudioResource
+from ._files import FileServer
+from ._hub import HubContent, HubFile, HubStore, file_bytes
 from ._notebooks import NotebookInstance
 from ._server import LocalServer
 
@@ -79,6 +82,7 @@ class LocalSageMaker:
         )
         self._server: LocalServer | None = None
         self._thread: threading.Thread | None = None
+        self._files: FileServer | None = None
 
     # --- lifecycle ---
 
@@ -96,12 +100,24 @@ class LocalSageMaker:
             daemon=True,
         )
         self._thread.start()
+        self._files = FileServer(self._backend.hubs, self._backend.locked(), self._address[0])
+        self._backend.hubs.files_url = self._files.url
+        threading.Thread(
+            target=self._files.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="LocalSageMaker files",
+            daemon=True,
+        ).start()
         return self
 
     def stop(self) -> None:
         """Stop serving and free the port."""
-        server, thread = self._server, self._thread
-        self._server = self._thread = None
+        server, thread, files = self._server, self._thread, self._files
+        self._server = self._thread = self._files = None
+        if files is not None:
+            files.shutdown()
+            files.close_connections()
+            files.server_close()
         if server is not None:
             server.shutdown()
             server.close_connections()
@@ -217,6 +233,42 @@ class LocalSageMaker:
         takes."""
         with self._backend.locked():
             return self._backend.doors.add_app("partner-app", name, arn)
+
+    def add_hub_content(
+        self,
+        hub_name: str,
+        name: str,
+        files: Sequence[tuple[str, int]],
+        *,
+        content_type: str = "Model",
+        version: str = "1.0.0",
+        gated: bool = False,
+    ) -> HubContent:
+        """Add hub content whose files are ``(LocalPath, size)`` pairs (``("/config.json",
+        512)``); their bytes are made up as they are read, never stored. A *gated* model is
+        refused without ``AcceptEula``. Its URLs are served by this stand-in's file server."""
+        made = [HubFile(path, f"{hub_name}/{name}/{version}{path}", size) for path, size in files]
+        content = HubContent(hub_name, content_type, name, version, made, gated=gated)
+        with self._backend.locked():
+            return self._backend.hubs.add(content)
+
+    def hub_files(self) -> HubStore:
+        """The hub content's settings and record, for tests: ``url_lifetime`` (seconds the
+        minted URLs live), ``rate_limit`` (bytes per second per connection), ``latency``,
+        ``file_faults`` (``("reset", after_bytes)`` or ``("503", 0)`` for the next GETs),
+        ``path_overrides`` (LocalPaths to answer instead of the real ones) and ``gets`` (every
+        file GET: key and Range). Change them under ``with sagemaker.locked():``."""
+        return self._backend.hubs
+
+    def locked(self) -> threading.Lock:
+        """The lock every answer is made under, to change the stand-in's state consistently."""
+        return self._backend.locked()
+
+    @staticmethod
+    def hub_file_bytes(content: HubContent, local_path: str) -> bytes:
+        """The bytes a file of *content* holds (what a correct download writes)."""
+        [file] = [f for f in content.files if f.local_path == local_path]
+        return file_bytes(file.key, 0, file.size)
 
     def tag(self, resource_arn: str, **tags: str) -> None:
         """Tag a resource by its ARN (``DescribeNotebookInstance``'s ``NotebookInstanceArn``,
