@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 
 from ._exceptions import DownloadError, PresignError
 from ._hub import HubContentUrls, PresignedHubContentFile
+from ._log_redaction import call_redacted
 
 #: Files larger than this are fetched in ranged parts of this size, in parallel.
 PART_SIZE = 16 << 20
@@ -295,7 +296,7 @@ class Downloader:
         state = self._read_state(file)
         file.fd = self._open_part(file)
         held = os.fstat(file.fd).st_size
-        if state is not None and any(o + d > held for o, d in state[2].items()):
+        if state is not None and any(d and o + d > held for o, d in state[2].items()):
             state = None  # the .part is shorter than its record says: start it again
         if state is not None:
             file.size, file.etag, file.parts = state
@@ -442,7 +443,9 @@ class Downloader:
         sent: Any = dict(headers)  # what botocore's own requests carry (its stubs say otherwise)
         request = AWSPreparedRequest("GET", url, sent, None, stream_output=True)
         try:
-            return self._http.send(request)
+            # Under call_redacted: urllib3's DEBUG records of this thread (the request line
+            # holds the URL's signature) are cleaned before any handler sees them.
+            return call_redacted(self._http.send, {"request": request})
         except HTTPClientError as error:
             raise _Transient(f"the connection failed ({type(error).__name__})") from None
 
@@ -467,7 +470,7 @@ class Downloader:
                     self._fetched += len(piece)
                     self._done_bytes += len(piece)
                     self._fresh_without_progress = 0
-                if written_since_state >= 8 * _PIECE:
+                if written_since_state >= 2 * _PIECE:  # a kill loses at most this much
                     self._write_state(file)
                     written_since_state = 0
         except (Urllib3Error, ConnectionError, TimeoutError) as error:

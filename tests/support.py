@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.config import Config
+from botocore.loaders import create_loader
 
-from sagemaker_presign.testing import LocalSageMaker
+from sagemaker_presign import PresignClient
+from sagemaker_presign.testing import DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY, LocalSageMaker
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    import pytest
     from mypy_boto3_sagemaker import SageMakerClient
 
 NOTEBOOK = "demo-nb"
@@ -37,3 +43,28 @@ def user_agent_extra(config: Config) -> str | None:
     """Config.user_agent_extra, which botocore-stubs does not declare."""
     value: str | None = getattr(config, "user_agent_extra", None)
     return value
+
+
+def client_of_an_older_botocore(
+    sagemaker: LocalSageMaker,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    operations: tuple[str, ...],
+    members: tuple[tuple[str, str], ...] = (),
+) -> PresignClient:
+    """A client whose SageMaker model lacks *operations* and (shape, member) *members*, as an
+    older botocore's does (the model is written to a folder botocore reads first)."""
+    loader = create_loader()
+    version = loader.determine_latest_version("sagemaker", "service-2")
+    model = loader.load_service_model("sagemaker", "service-2", version)
+    for operation in operations:
+        model["operations"].pop(operation, None)
+    for shape, member in members:
+        model["shapes"][shape]["members"].pop(member, None)
+    folder = tmp_path / "data" / "sagemaker" / version
+    folder.mkdir(parents=True)
+    (folder / "service-2.json").write_text(json.dumps(model))
+    monkeypatch.setenv("AWS_DATA_PATH", str(tmp_path / "data"))
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", DUMMY_ACCESS_KEY_ID)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", DUMMY_SECRET_ACCESS_KEY)
+    return PresignClient(region_name="us-east-1", endpoint_url=sagemaker.endpoint_url)

@@ -38,9 +38,9 @@ from sagemaker_presign import (
     WaitTimeoutError,
 )
 from sagemaker_presign.cli import ExitCode
-from sagemaker_presign.testing import DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY, LocalSageMaker
+from sagemaker_presign.testing import LocalSageMaker
 
-from .support import FAST_CONFIG, NOTEBOOK
+from .support import FAST_CONFIG, NOTEBOOK, client_of_an_older_botocore
 
 SERVER = "tracker"
 
@@ -397,25 +397,19 @@ def old_botocore_client(
     sagemaker: LocalSageMaker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> PresignClient:
     """A client whose SageMaker model has none of the newer operations, as botocore 1.31."""
-    loader = create_loader()
-    version = loader.determine_latest_version("sagemaker", "service-2")
-    model = loader.load_service_model("sagemaker", "service-2", version)
-    for operation in (
-        "CreatePresignedMlflowTrackingServerUrl",
-        "DescribeMlflowTrackingServer",
-        "StartMlflowTrackingServer",
-        "CreatePresignedMlflowAppUrl",
-        "CreatePartnerAppPresignedUrl",
-    ):
-        model["operations"].pop(operation, None)
-    model["shapes"]["CreatePresignedDomainUrlRequest"]["members"].pop("LandingUri", None)
-    folder = tmp_path / "data" / "sagemaker" / version
-    folder.mkdir(parents=True)
-    (folder / "service-2.json").write_text(json.dumps(model))
-    monkeypatch.setenv("AWS_DATA_PATH", str(tmp_path / "data"))
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", DUMMY_ACCESS_KEY_ID)
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", DUMMY_SECRET_ACCESS_KEY)
-    return PresignClient(region_name="us-east-1", endpoint_url=sagemaker.endpoint_url)
+    return client_of_an_older_botocore(
+        sagemaker,
+        tmp_path,
+        monkeypatch,
+        (
+            "CreatePresignedMlflowTrackingServerUrl",
+            "DescribeMlflowTrackingServer",
+            "StartMlflowTrackingServer",
+            "CreatePresignedMlflowAppUrl",
+            "CreatePartnerAppPresignedUrl",
+        ),
+        (("CreatePresignedDomainUrlRequest", "LandingUri"),),
+    )
 
 
 def call_door(client: PresignClient, world: dict[str, str], door: str) -> object:

@@ -195,9 +195,27 @@ def normalize(argv: Sequence[str], parser: argparse.ArgumentParser) -> list[str]
         else:
             index = position
             break
-    if index is not None and words[index] in commands:
-        return [words[index], *words[:index], *words[index + 1 :]]
-    return [_subcommands(parser)[0], *words]  # the first door: notebook instances
+    if index is None or words[index] not in commands:
+        return [_subcommands(parser)[0], *words]  # the first door: notebook instances
+    command, rest = words[index], [*words[:index], *words[index + 1 :]]
+    # A command with actions of its own (hub download): its action word comes next, the
+    # options after it, wherever they stood.
+    for sub in _subparsers_of(parser, command):
+        actions = set(_subcommands(sub))
+        for position, word in enumerate(rest):
+            if word in actions and (position == 0 or rest[position - 1] not in takes_value):
+                return [command, word, *rest[:position], *rest[position + 1 :]]
+    return [command, *rest]
+
+
+def _subparsers_of(parser: argparse.ArgumentParser, command: str) -> list[argparse.ArgumentParser]:
+    """The parser of *command*, if it has actions of its own."""
+    found: list[argparse.ArgumentParser] = []
+    for action in parser._actions:
+        for name, sub in zip(action.choices or (), _subparsers(action), strict=False):
+            if name == command and _subcommands(sub):
+                found.append(sub)
+    return found
 
 
 def _subcommands(parser: argparse.ArgumentParser) -> list[str]:
