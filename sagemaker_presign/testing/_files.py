@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, cast
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from ._hub import HubStore, file_bytes
+from ._hub import HubStore, file_view
 
 _CHUNK = 256 << 10
 _EXPIRED = (
@@ -90,11 +90,11 @@ class _FileHandler(BaseHTTPRequestHandler):
         while position < end:
             stop = min(position + _CHUNK, end)
             if reset_at is not None and stop >= reset_at:
-                self.wfile.write(file_bytes(key, position, max(reset_at, position)))
+                self.wfile.write(file_view(key, position, max(reset_at, position)))
                 self.wfile.flush()
                 self._reset()
                 return
-            self.wfile.write(file_bytes(key, position, stop))
+            self.wfile.write(file_view(key, position, stop))
             sent += stop - position
             position = stop
             if rate:

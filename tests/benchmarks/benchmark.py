@@ -199,7 +199,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--warm-rounds", type=int, default=7, help="warm measurements (median)")
     parser.add_argument("--async-rounds", type=int, default=3, help="async runs (median)")
     parser.add_argument("--peers", type=Path, help="reuse this venv for the AWS CLI")
+    parser.add_argument(
+        "--download-rounds", type=int, default=3, help="hub download rounds (median)"
+    )
+    parser.add_argument(
+        "--only-downloads", action="store_true", help="only the hub download figures (9a-9d)"
+    )
     args = parser.parse_args(argv)
+    if args.only_downloads:
+        from .downloads import run_downloads
+
+        targets = run_downloads(args.download_rounds)
+        print_report(targets, 0, (0.0, 0.0), Path("aws"))
+        return 0 if all(target.met for target in targets) else 1
 
     work = Path(tempfile.mkdtemp(prefix="sagemaker-presign-bench-"))
     aws = set_up_peers(args.peers or work / "peers")
@@ -245,6 +257,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for server, _ in servers:
             server.terminate()
             server.wait()
+    from .downloads import run_downloads
+
     waited, presigned = count_requests()
     targets = [
         *cold_targets(cold),
@@ -259,6 +273,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "exact counts",
         ),
         *concurrency_targets(concurrent, threads),
+        *run_downloads(args.download_rounds),
     ]
     print_report(targets, args.runs, (first_run, first_https_run), aws)
     return 0 if all(target.met for target in targets) else 1
