@@ -18,6 +18,7 @@ if TYPE_CHECKING:
         MIN_SESSION_DURATION,
         URL_VALIDITY,
     )
+    from ._download import DownloadProgress, DownloadSummary
     from ._exceptions import (
         AccessDeniedError,
         AmbiguousNameError,
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
         UnsupportedOperationError,
         WaitTimeoutError,
     )
+    from ._hub import HubContentUrls, PresignedHubContentFile
     from ._mlflow import (
         PresignedMlflowAppUrl,
         PresignedMlflowTrackingServerUrl,
@@ -71,6 +73,7 @@ if TYPE_CHECKING:
     from ._summaries import (
         AppSummary,
         DomainSummary,
+        HubContentSummary,
         MlflowTrackingServerSummary,
         NotebookInstanceSummary,
         SpaceSummary,
@@ -100,6 +103,10 @@ __all__ = [
     "CredentialsRejectedError",
     "DomainSummary",
     "DownloadError",
+    "DownloadProgress",
+    "DownloadSummary",
+    "HubContentSummary",
+    "HubContentUrls",
     "InsecureEndpointWarning",
     "InvalidExpiresInError",
     "InvalidLandingError",
@@ -119,6 +126,7 @@ __all__ = [
     "PresignClient",
     "PresignError",
     "PresignedDomainUrl",
+    "PresignedHubContentFile",
     "PresignedMlflowAppUrl",
     "PresignedMlflowTrackingServerUrl",
     "PresignedNotebookUrl",
@@ -149,11 +157,16 @@ __all__ = [
 # Public name -> the private module that defines it.
 _LOCATIONS = {
     "AsyncPresignClient": "_async",
+    "DownloadProgress": "_download",
+    "DownloadSummary": "_download",
+    "HubContentUrls": "_hub",
+    "PresignedHubContentFile": "_hub",
     "PresignClient": "_client",
     **dict.fromkeys(
         (
             "AppSummary",
             "DomainSummary",
+            "HubContentSummary",
             "MlflowTrackingServerSummary",
             "NotebookInstanceSummary",
             "SpaceSummary",

@@ -50,6 +50,11 @@ def aws_pointing_at_local(
         sagemaker.add_mlflow_tracking_server("my-tracker", status="Stopped")
         sagemaker.add_mlflow_app(arn=MLFLOW_APP)
         sagemaker.add_partner_app(arn=PARTNER_APP)
+        # What the hub content page downloads, into a folder of the test's own.
+        files = [("/config.json", 700), ("/weights/model.safetensors", 40 << 20)]
+        for model in ("meta-textgeneration-llama-3-8b", "my-model"):
+            sagemaker.add_hub_content("SageMakerPublicHub", model, files, gated=True)
+        monkeypatch.chdir(tmp_path)
         for name, value in {
             "AWS_ENDPOINT_URL": sagemaker.endpoint_url,
             "AWS_ACCESS_KEY_ID": DUMMY_ACCESS_KEY_ID,

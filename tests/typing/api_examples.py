@@ -21,6 +21,9 @@ from sagemaker_presign import (
     MAX_SESSION_DURATION,
     URL_VALIDITY,
     AsyncPresignClient,
+    DownloadSummary,
+    HubContentSummary,
+    HubContentUrls,
     LandingUri,
     MlflowTrackingServerStatus,
     NotebookInstanceFailedError,
@@ -29,6 +32,7 @@ from sagemaker_presign import (
     NotebookInstanceSummary,
     PresignClient,
     PresignedDomainUrl,
+    PresignedHubContentFile,
     PresignedMlflowAppUrl,
     PresignedMlflowTrackingServerUrl,
     PresignedNotebookUrl,
@@ -177,6 +181,22 @@ async def asynchronous(raw: SageMakerClient) -> None:
     await client.studio_state("d-a", 42)  # type: ignore[arg-type]
     assert_type(await client.status("notebook", notebook_instance_name="nb"), ResourceState)
     assert_type(await client.presign("studio", domain_id="d-a"), PresignedUrl)
+
+
+def hub_content(client: PresignClient) -> None:
+    found = client.create_hub_content_presigned_urls("SageMakerPublicHub", "Model", "llama")
+    assert_type(found, HubContentUrls)
+    for file in found:
+        assert_type(file, PresignedHubContentFile)
+        assert_type(file.local_path, str)
+        assert_type(file.expires_at, datetime)
+    summary = client.download_hub_content(
+        "SageMakerPublicHub", "Model", "llama", to="model", on_progress=lambda p: None
+    )
+    assert_type(summary, DownloadSummary)
+    assert_type(summary.bytes_downloaded, int)
+    assert_type(list(client.list_hub_contents("SageMakerPublicHub")), list[HubContentSummary])
+    client.download_hub_content("h", "Model", "n")  # type: ignore[call-arg]
 
 
 def any_door(client: PresignClient) -> None:
