@@ -169,6 +169,9 @@ class AsyncPresignClient:
     create_presigned_mlflow_app_url = _forward(PresignClient.create_presigned_mlflow_app_url)
     create_partner_app_presigned_url = _forward(PresignClient.create_partner_app_presigned_url)
     create_hub_content_presigned_urls = _forward(PresignClient.create_hub_content_presigned_urls)
+    # The whole download runs in one worker thread (its own threads fetch the parts); a task
+    # cancelled while it runs leaves it to finish there, as any call in flight.
+    download_hub_content = _forward(PresignClient.download_hub_content)
     status = _forward(PresignClient.status)
     start = _forward(PresignClient.start)
     presign = _forward(PresignClient.presign)

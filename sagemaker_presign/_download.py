@@ -438,7 +438,8 @@ class Downloader:
 
     def _get(self, url: str, headers: Mapping[str, str]) -> Any:
         from botocore.awsrequest import AWSPreparedRequest
-        from botocore.exceptions import HTTPClientError
+        from botocore.exceptions import ConnectionError as BotocoreConnectionError
+        from botocore.exceptions import HTTPClientError, SSLError
 
         sent: Any = dict(headers)  # what botocore's own requests carry (its stubs say otherwise)
         request = AWSPreparedRequest("GET", url, sent, None, stream_output=True)
@@ -446,7 +447,13 @@ class Downloader:
             # Under call_redacted: urllib3's DEBUG records of this thread (the request line
             # holds the URL's signature) are cleaned before any handler sees them.
             return call_redacted(self._http.send, {"request": request})
-        except HTTPClientError as error:
+        except SSLError:
+            # Not transient: the certificate is not one this client trusts.
+            raise DownloadError(
+                f"TLS verification failed for {urlsplit(url).hostname}: trust its CA with "
+                "AWS_CA_BUNDLE, as for the client"
+            ) from None
+        except (HTTPClientError, BotocoreConnectionError) as error:
             raise _Transient(f"the connection failed ({type(error).__name__})") from None
 
     def _copy(self, file: _File, offset: int, position: int, response: Any) -> bool:

@@ -255,3 +255,43 @@ def test_an_interrupted_download_resumes_with_range(
     starts = {int(r.removeprefix("bytes=").partition("-")[0]) for r in resumed}
     assert starts - {0, PART_SIZE, 2 * PART_SIZE}, f"resumed mid-part with Range: {resumed}"
     assert '"bytes_downloaded"' in stdout
+
+
+def test_https_downloads_verify_tls_as_the_client_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ssl
+
+    import trustme
+    from certifi import where
+
+    authority = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(context)  # pyright: ignore[reportUnknownMemberType]
+    bundle = tmp_path / "bundle.pem"
+    bundle.write_bytes(Path(where()).read_bytes() + authority.cert_pem.bytes())
+    with LocalSageMaker(ssl_context=context) as local:
+        content = local.add_hub_content(HUB, "llama", FILES[:3])
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "x")
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "x")
+        monkeypatch.setenv("AWS_CA_BUNDLE", str(bundle))
+        with PresignClient(region_name="us-east-1", endpoint_url=local.endpoint_url) as client:
+            summary = client.download_hub_content(HUB, "Model", "llama", to=tmp_path / "ok")
+            assert summary.files == 3
+            for path, _ in FILES[:3]:
+                written = (tmp_path / "ok" / path[1:]).read_bytes()
+                assert written == local.hub_file_bytes(content, path)
+            found = client.create_hub_content_presigned_urls(HUB, "Model", "llama")
+            assert all(file.url.startswith("https://127.0.0.1:") for file in found)
+        # A ready client given its own verify= is trusted by botocore alone: the downloads do not
+        # see that bundle (only AWS_CA_BUNDLE), so they fail closed, at once, saying so.
+        monkeypatch.delenv("AWS_CA_BUNDLE")
+        import boto3
+
+        session = boto3.Session(region_name="us-east-1")
+        raw = session.client("sagemaker", endpoint_url=local.endpoint_url, verify=str(bundle))
+        with (
+            PresignClient(raw) as client,
+            pytest.raises(DownloadError, match="TLS verification failed"),
+        ):
+            client.download_hub_content(HUB, "Model", "llama", to=tmp_path / "refused")

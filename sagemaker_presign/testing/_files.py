@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -147,8 +148,18 @@ class FileServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, store: HubStore, lock: threading.Lock, host: str) -> None:
+    def __init__(
+        self,
+        store: HubStore,
+        lock: threading.Lock,
+        host: str,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
         super().__init__((host, 0), _FileHandler)
+        self.scheme = "http"
+        if ssl_context is not None:  # HTTPS, as the API endpoint is
+            self.socket = ssl_context.wrap_socket(self.socket, server_side=True)
+            self.scheme = "https"
         self.store = store
         self.lock = lock
         self._connections: set[socket.socket] = set()
@@ -157,7 +168,7 @@ class FileServer(ThreadingHTTPServer):
     @property
     def url(self) -> str:
         host, port = cast("tuple[str, int]", self.server_address[:2])
-        return f"http://{host}:{port}"
+        return f"{self.scheme}://{host}:{port}"
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that hangs up mid-answer is no error worth a traceback on stderr."""

@@ -100,7 +100,9 @@ class LocalSageMaker:
             daemon=True,
         )
         self._thread.start()
-        self._files = FileServer(self._backend.hubs, self._backend.locked(), self._address[0])
+        self._files = FileServer(
+            self._backend.hubs, self._backend.locked(), self._address[0], self._ssl_context
+        )
         self._backend.hubs.files_url = self._files.url
         threading.Thread(
             target=self._files.serve_forever,
