@@ -22,6 +22,7 @@ from sagemaker_presign._hub import HubContentUrls
 from sagemaker_presign.testing import LocalSageMaker
 from sagemaker_presign.testing._hub import HubContent
 
+from .support import new_client
 from .test_cli import SIGNED
 
 HUB = "SageMakerPublicHub"
@@ -289,7 +290,7 @@ def test_https_downloads_verify_tls_as_the_client_does(
         import boto3
 
         session = boto3.Session(region_name="us-east-1")
-        raw = session.client("sagemaker", endpoint_url=local.endpoint_url, verify=str(bundle))
+        raw = new_client(session, endpoint_url=local.endpoint_url, verify=str(bundle))
         with (
             PresignClient(raw) as client,
             pytest.raises(DownloadError, match="TLS verification failed"),
