@@ -8,18 +8,18 @@ connection's rate, add latency, and reset a connection mid-body or answer 503.
 
 from __future__ import annotations
 
-import contextlib
 import socket
 import ssl
 import struct
 import threading
 import time
 from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, cast
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from ._hub import HubStore, file_view
+from ._server import TrackedServer
 
 _CHUNK = 256 << 10
 _EXPIRED = (
@@ -142,11 +142,8 @@ def _range(header: str | None, size: int) -> tuple[int, int] | None:
     return start, end
 
 
-class FileServer(ThreadingHTTPServer):
-    """Serves `HubStore`'s files until shut down; its daemon threads die with the process."""
-
-    daemon_threads = True
-    allow_reuse_address = True
+class FileServer(TrackedServer):
+    """Serves `HubStore`'s files until shut down, over TLS when LocalSageMaker's API is."""
 
     def __init__(
         self,
@@ -155,37 +152,14 @@ class FileServer(ThreadingHTTPServer):
         host: str,
         ssl_context: ssl.SSLContext | None = None,
     ) -> None:
-        super().__init__((host, 0), _FileHandler)
-        self.scheme = "http"
-        if ssl_context is not None:  # HTTPS, as the API endpoint is
-            self.socket = ssl_context.wrap_socket(self.socket, server_side=True)
-            self.scheme = "https"
         self.store = store
         self.lock = lock
-        self._connections: set[socket.socket] = set()
-        self._guard = threading.Lock()
+        super().__init__((host, 0), _FileHandler, ssl_context)
 
     @property
     def url(self) -> str:
         host, port = cast("tuple[str, int]", self.server_address[:2])
-        return f"{self.scheme}://{host}:{port}"
+        return f"{'https' if self.ssl_context else 'http'}://{host}:{port}"
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that hangs up mid-answer is no error worth a traceback on stderr."""
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        with self._guard:
-            self._connections.add(request)
-        super().process_request(request, client_address)
-
-    def shutdown_request(self, request: Any) -> None:
-        with self._guard:
-            self._connections.discard(request)
-        super().shutdown_request(request)
-
-    def close_connections(self) -> None:
-        with self._guard:
-            connections = list(self._connections)
-        for connection in connections:
-            with contextlib.suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)

@@ -133,7 +133,10 @@ def _parse_object(raw: bytes) -> JsonObject | None:
     return cast("JsonObject", value) if isinstance(value, dict) else None
 
 
-class LocalServer(ThreadingHTTPServer):
+class TrackedServer(ThreadingHTTPServer):
+    """A threading HTTP server that can hang up on its kept-alive connections and speaks TLS
+    when given a context, each handshake in its request's own thread."""
+
     daemon_threads = True
     # socketserver's default backlog of 5 resets connections when many threads connect at once.
     request_queue_size = 128
@@ -143,18 +146,14 @@ class LocalServer(ThreadingHTTPServer):
 
     def __init__(
         self,
-        backend: Backend,
         address: tuple[str, int],
-        *,
-        ssl_context: ssl.SSLContext | None = None,
-        latency: float = 0.0,
+        handler: type[BaseHTTPRequestHandler],
+        ssl_context: ssl.SSLContext | None,
     ) -> None:
-        self.backend = backend
         self.ssl_context = ssl_context
-        self.latency = latency
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
-        super().__init__(address, _Handler)
+        super().__init__(address, handler)
 
     def process_request(self, request: Any, client_address: Any) -> None:
         with self._open_lock:
@@ -187,8 +186,22 @@ class LocalServer(ThreadingHTTPServer):
     def finish_request(self, request: Any, client_address: Any) -> None:
         if isinstance(request, ssl.SSLSocket):
             try:
-                request.settimeout(_Handler.timeout)
+                request.settimeout(getattr(self.RequestHandlerClass, "timeout", None) or 10)
                 request.do_handshake()
             except (OSError, ssl.SSLError):
                 return  # a client that does not trust us, or went away: nothing to answer
         super().finish_request(request, client_address)
+
+
+class LocalServer(TrackedServer):
+    def __init__(
+        self,
+        backend: Backend,
+        address: tuple[str, int],
+        *,
+        ssl_context: ssl.SSLContext | None = None,
+        latency: float = 0.0,
+    ) -> None:
+        self.backend = backend
+        self.latency = latency
+        super().__init__(address, _Handler, ssl_context)
