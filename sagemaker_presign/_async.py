@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import time
-from collections.abc import Awaitable, Callable, Coroutine, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
@@ -41,33 +41,51 @@ if TYPE_CHECKING:
 
 def _forward(
     method: Callable[Concatenate[PresignClient, P], T],
-) -> Callable[Concatenate[AsyncPresignClient, P], Coroutine[Any, Any, T]]:
-    """*method* of PresignClient as a coroutine method: run in a worker thread of the client's
-    executor, with the same signature (for type checkers too) and the same errors."""
+) -> Callable[[Callable[[Any], None]], Callable[Concatenate[AsyncPresignClient, P], Awaitable[T]]]:
+    """Make the decorated stub *method* of PresignClient, as a coroutine method run in a
+    worker thread of the client's executor: the same signature (for type checkers too), the
+    same checks and errors. The stub gives only the name and the docstring."""
 
-    async def forwarded(self: AsyncPresignClient, /, *args: P.args, **kwargs: P.kwargs) -> T:
-        return await self.run_in_worker(method, self.sync_client, *args, **kwargs)
+    def decorate(
+        stub: Callable[[Any], None],
+    ) -> Callable[Concatenate[AsyncPresignClient, P], Awaitable[T]]:
+        async def forwarded(self: AsyncPresignClient, /, *args: P.args, **kwargs: P.kwargs) -> T:
+            return await self.run_in_worker(method, self.sync_client, *args, **kwargs)
 
-    return _named_after(forwarded, method, "awaited")
+        return _named_like(forwarded, stub)
+
+    return decorate
 
 
 def _forward_list(
     method: Callable[Concatenate[PresignClient, P], Iterator[T]],
-) -> Callable[Concatenate[AsyncPresignClient, P], Coroutine[Any, Any, list[T]]]:
-    """A listing of PresignClient's, every page read in a worker thread, as a list."""
+) -> Callable[
+    [Callable[[Any], None]], Callable[Concatenate[AsyncPresignClient, P], Awaitable[list[T]]]
+]:
+    """As `_forward`, for a listing: every page read in the worker thread, as a list."""
 
     def every_page(client: PresignClient, /, *args: P.args, **kwargs: P.kwargs) -> list[T]:
         return list(method(client, *args, **kwargs))
 
-    async def forwarded(self: AsyncPresignClient, /, *args: P.args, **kwargs: P.kwargs) -> list[T]:
-        return await self.run_in_worker(every_page, self.sync_client, *args, **kwargs)
+    def decorate(
+        stub: Callable[[Any], None],
+    ) -> Callable[Concatenate[AsyncPresignClient, P], Awaitable[list[T]]]:
+        async def forwarded(
+            self: AsyncPresignClient, /, *args: P.args, **kwargs: P.kwargs
+        ) -> list[T]:
+            return await self.run_in_worker(every_page, self.sync_client, *args, **kwargs)
 
-    return _named_after(forwarded, method, "awaited, every page read, as a list")
+        return _named_like(forwarded, stub)
+
+    return decorate
 
 
-def _named_after(forwarded: F, method: Callable[..., Any], how: str) -> F:
-    forwarded.__name__ = forwarded.__qualname__ = method.__name__
-    forwarded.__doc__ = f"`PresignClient.{method.__name__}`, {how}."
+def _named_like(forwarded: F, stub: Callable[..., Any]) -> F:
+    """*forwarded* under the stub's name and docstring (not ``functools.wraps``: its
+    ``__wrapped__`` would make ``inspect.signature`` show the stub's empty one)."""
+    forwarded.__name__ = stub.__name__
+    forwarded.__qualname__ = stub.__qualname__
+    forwarded.__doc__ = stub.__doc__
     return forwarded
 
 
@@ -154,37 +172,112 @@ class AsyncPresignClient:
     # signature, checks and errors (`_forward`). ``issued_at`` is still read just before the
     # request is sent, in the worker thread.
 
-    create_presigned_url = _forward(PresignClient.create_presigned_url)
-    get_status = _forward(PresignClient.get_status)
-    notebook_instance_state = _forward(PresignClient.notebook_instance_state)
-    start_notebook_instance = _forward(PresignClient.start_notebook_instance)
-    create_presigned_domain_url = _forward(PresignClient.create_presigned_domain_url)
-    studio_state = _forward(PresignClient.studio_state)
-    create_presigned_mlflow_tracking_server_url = _forward(
-        PresignClient.create_presigned_mlflow_tracking_server_url
-    )
-    get_mlflow_tracking_server_status = _forward(PresignClient.get_mlflow_tracking_server_status)
-    mlflow_tracking_server_state = _forward(PresignClient.mlflow_tracking_server_state)
-    start_mlflow_tracking_server = _forward(PresignClient.start_mlflow_tracking_server)
-    create_presigned_mlflow_app_url = _forward(PresignClient.create_presigned_mlflow_app_url)
-    create_partner_app_presigned_url = _forward(PresignClient.create_partner_app_presigned_url)
-    create_hub_content_presigned_urls = _forward(PresignClient.create_hub_content_presigned_urls)
-    # The whole download runs in one worker thread (its own threads fetch the parts); a task
-    # cancelled while it runs leaves it to finish there, as any call in flight.
-    download_hub_content = _forward(PresignClient.download_hub_content)
-    status = _forward(PresignClient.status)
-    start = _forward(PresignClient.start)
-    presign = _forward(PresignClient.presign)
-    resolve_domain_id = _forward(PresignClient.resolve_domain_id)
-    # Listings: every page read in the worker thread, handed back as a list.
-    list_notebook_instances = _forward_list(PresignClient.list_notebook_instances)
-    list_domains = _forward_list(PresignClient.list_domains)
-    list_user_profiles = _forward_list(PresignClient.list_user_profiles)
-    list_spaces = _forward_list(PresignClient.list_spaces)
-    list_mlflow_tracking_servers = _forward_list(PresignClient.list_mlflow_tracking_servers)
-    list_mlflow_apps = _forward_list(PresignClient.list_mlflow_apps)
-    list_partner_apps = _forward_list(PresignClient.list_partner_apps)
-    list_hub_contents = _forward_list(PresignClient.list_hub_contents)
+    @_forward(PresignClient.create_presigned_url)
+    def create_presigned_url(self) -> None:
+        """`PresignClient.create_presigned_url`, awaited (same arguments and errors)."""
+
+    @_forward(PresignClient.get_status)
+    def get_status(self) -> None:
+        """`PresignClient.get_status`, awaited (same arguments and errors)."""
+
+    @_forward(PresignClient.notebook_instance_state)
+    def notebook_instance_state(self) -> None:
+        """`PresignClient.notebook_instance_state`, awaited (same arguments and errors)."""
+
+    @_forward(PresignClient.start_notebook_instance)
+    def start_notebook_instance(self) -> None:
+        """`PresignClient.start_notebook_instance`, awaited (same arguments and errors)."""
+
+    @_forward(PresignClient.create_presigned_domain_url)
+    def create_presigned_domain_url(self) -> None:
+        """`PresignClient.create_presigned_domain_url`, awaited (same arguments and errors)."""
+
+    @_forward(PresignClient.studio_state)
+    def studio_state(self) -> None:
+        """`PresignClient.studio_state`, awaited (same arguments and errors)."""
+
+    @_forward(PresignClient.create_presigned_mlflow_tracking_server_url)
+    def create_presigned_mlflow_tracking_server_url(self) -> None:
+        """`PresignClient.create_presigned_mlflow_tracking_server_url`,
+        awaited (same arguments and errors)."""
+
+    @_forward(PresignClient.get_mlflow_tracking_server_status)
+    def get_mlflow_tracking_server_status(self) -> None:
+        """`PresignClient.get_mlflow_tracking_server_status`,
+        awaited (same arguments and errors)."""
+
+    @_forward(PresignClient.mlflow_tracking_server_state)
+    def mlflow_tracking_server_state(self) -> None:
+        """`PresignClient.mlflow_tracking_server_state`, awaited (same arguments and errors)."""
+
+    @_forward(PresignClient.start_mlflow_tracking_server)
+    def start_mlflow_tracking_server(self) -> None:
+        """`PresignClient.start_mlflow_tracking_server`, awaited (same arguments and errors)."""
+
+    @_forward(PresignClient.create_presigned_mlflow_app_url)
+    def create_presigned_mlflow_app_url(self) -> None:
+        """`PresignClient.create_presigned_mlflow_app_url`, awaited (same arguments and errors)."""
+
+    @_forward(PresignClient.create_partner_app_presigned_url)
+    def create_partner_app_presigned_url(self) -> None:
+        """`PresignClient.create_partner_app_presigned_url`, awaited (same arguments and errors)."""
+
+    @_forward(PresignClient.create_hub_content_presigned_urls)
+    def create_hub_content_presigned_urls(self) -> None:
+        """`PresignClient.create_hub_content_presigned_urls`,
+        awaited (same arguments and errors)."""
+
+    @_forward(PresignClient.download_hub_content)
+    def download_hub_content(self) -> None:
+        """`PresignClient.download_hub_content`, awaited (same arguments and errors)."""
+
+    @_forward(PresignClient.status)
+    def status(self) -> None:
+        """`PresignClient.status`, awaited (same arguments and errors)."""
+
+    @_forward(PresignClient.start)
+    def start(self) -> None:
+        """`PresignClient.start`, awaited (same arguments and errors)."""
+
+    @_forward(PresignClient.presign)
+    def presign(self) -> None:
+        """`PresignClient.presign`, awaited (same arguments and errors)."""
+
+    @_forward(PresignClient.resolve_domain_id)
+    def resolve_domain_id(self) -> None:
+        """`PresignClient.resolve_domain_id`, awaited (same arguments and errors)."""
+
+    @_forward_list(PresignClient.list_notebook_instances)
+    def list_notebook_instances(self) -> None:
+        """`PresignClient.list_notebook_instances`, awaited: every page, as a list."""
+
+    @_forward_list(PresignClient.list_domains)
+    def list_domains(self) -> None:
+        """`PresignClient.list_domains`, awaited: every page, as a list."""
+
+    @_forward_list(PresignClient.list_user_profiles)
+    def list_user_profiles(self) -> None:
+        """`PresignClient.list_user_profiles`, awaited: every page, as a list."""
+
+    @_forward_list(PresignClient.list_spaces)
+    def list_spaces(self) -> None:
+        """`PresignClient.list_spaces`, awaited: every page, as a list."""
+
+    @_forward_list(PresignClient.list_mlflow_tracking_servers)
+    def list_mlflow_tracking_servers(self) -> None:
+        """`PresignClient.list_mlflow_tracking_servers`, awaited: every page, as a list."""
+
+    @_forward_list(PresignClient.list_mlflow_apps)
+    def list_mlflow_apps(self) -> None:
+        """`PresignClient.list_mlflow_apps`, awaited: every page, as a list."""
+
+    @_forward_list(PresignClient.list_partner_apps)
+    def list_partner_apps(self) -> None:
+        """`PresignClient.list_partner_apps`, awaited: every page, as a list."""
+
+    @_forward_list(PresignClient.list_hub_contents)
+    def list_hub_contents(self) -> None:
+        """`PresignClient.list_hub_contents`, awaited: every page, as a list."""
 
     # --- the waits: written out, sleeping with asyncio.sleep on the event loop ---
 

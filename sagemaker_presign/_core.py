@@ -416,23 +416,28 @@ class ClientCore:
         )
         return waiter, plan.requests
 
-    def _file_session(self, max_concurrency: int) -> Any:
-        """An HTTP session for downloads, verifying TLS and going through proxies as this
-        client does: its Config's proxies (else the environment's), ``AWS_CA_BUNDLE``."""
+    def _file_session(self, max_concurrency: int) -> Callable[[str], Any]:
+        """What makes the HTTP session for downloads from a URL's host: TLS verified and
+        proxies used as this client does: its Config's proxies, else the environment's for
+        that host (``HTTPS_PROXY``, ``NO_PROXY``); ``AWS_CA_BUNDLE`` or certifi's bundle."""
         import os
 
         from botocore.httpsession import URLLib3Session
+        from botocore.utils import get_environ_proxies
 
         config = getattr(getattr(self._client, "meta", None), "config", None)
-        proxies = getattr(config, "proxies", None)
         verify: Any = os.environ.get("AWS_CA_BUNDLE") or True  # a bundle's path, or certifi's
-        return URLLib3Session(
-            verify=verify,
-            proxies=proxies,
-            timeout=60,
-            max_pool_connections=max(max_concurrency, 1),
-            proxies_config=getattr(config, "proxies_config", None),
-        )
+
+        def session_for(url: str) -> Any:
+            return URLLib3Session(
+                verify=verify,
+                proxies=getattr(config, "proxies", None) or get_environ_proxies(url),
+                timeout=60,
+                max_pool_connections=max(max_concurrency, 1),
+                proxies_config=getattr(config, "proxies_config", None),
+            )
+
+        return session_for
 
     def _endpoint_is_local_http(self) -> bool:
         """Whether this client talks plain http to this machine (a stand-in)."""

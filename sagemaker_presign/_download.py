@@ -104,7 +104,7 @@ class Downloader:
         presign: Callable[[], HubContentUrls],
         to: str | os.PathLike[str],
         *,
-        http: Any,
+        http: Callable[[str], Any],
         allow_http_loopback: bool,
         max_concurrency: int,
         on_progress: Callable[[DownloadProgress], object] | None,
@@ -117,7 +117,8 @@ class Downloader:
             raise ValueError(f"max_concurrency must be 1 to 64, not {max_concurrency}")
         self._presign = presign
         self._to = Path(to)
-        self._http = http
+        self._http_for = http
+        self._http: Any = None
         self._allow_http = allow_http_loopback
         self._workers = max_concurrency
         self._on_progress = on_progress
@@ -143,6 +144,8 @@ class Downloader:
 
     def run(self) -> DownloadSummary:
         content = self._fresh_urls()
+        if content.files:  # one host serves them all (S3's): its proxy settings apply
+            self._http = self._http_for(content.files[0].url)
         root = self._open_root()
         try:
             for entry in content:

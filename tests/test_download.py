@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -164,7 +165,7 @@ def test_plain_http_only_from_a_stand_in_reached_over_plain_http(
     downloader = Downloader(
         presign,
         tmp_path,
-        http=None,
+        http=lambda url: None,
         allow_http_loopback=False,
         max_concurrency=2,
         on_progress=None,
@@ -296,3 +297,34 @@ def test_https_downloads_verify_tls_as_the_client_does(
             pytest.raises(DownloadError, match="TLS verification failed"),
         ):
             client.download_hub_content(HUB, "Model", "llama", to=tmp_path / "refused")
+
+
+def test_a_file_that_fails_its_md5_is_never_kept_under_its_name(
+    sagemaker: LocalSageMaker, client: PresignClient, content: HubContent, tmp_path: Path
+) -> None:
+    with sagemaker.locked():
+        sagemaker.hub_files().file_faults.append(("corrupt", 0))
+    with pytest.raises(DownloadError, match="does not match its ETag"):
+        client.download_hub_content(HUB, "Model", "llama", to=tmp_path, max_concurrency=1)
+    assert not (tmp_path / "config.json").exists()
+    summary = client.download_hub_content(HUB, "Model", "llama", to=tmp_path)
+    assert summary.files == 4
+    assert_complete(sagemaker, content, tmp_path)
+
+
+def test_the_environments_proxy_is_used(
+    sagemaker: LocalSageMaker, content: HubContent, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """HTTP_PROXY names a proxy that is not there: the file GETs go to it (and fail) rather
+    than around it; NO_PROXY for their host lets them through again."""
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
+    api = sagemaker.endpoint_url.removeprefix("http://")
+    monkeypatch.setenv("NO_PROXY", api)  # the API call goes straight; the files would not
+    with sagemaker.client() as client, pytest.raises(DownloadError, match="connection failed"):
+        client.download_hub_content(HUB, "Model", "llama", to=tmp_path / "a")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    with sagemaker.client() as client:
+        assert client.download_hub_content(HUB, "Model", "llama", to=tmp_path / "b").files == 4

@@ -95,7 +95,10 @@ class _FileHandler(BaseHTTPRequestHandler):
                 self.wfile.flush()
                 self._reset()
                 return
-            self.wfile.write(file_view(key, position, stop))
+            piece: bytes | memoryview = file_view(key, position, stop)
+            if fault is not None and fault[0] == "corrupt" and position == start:
+                piece = bytes([piece[0] ^ 0xFF]) + bytes(piece[1:])  # one byte wrong
+            self.wfile.write(piece)
             sent += stop - position
             position = stop
             if rate:

@@ -84,21 +84,22 @@ class HubStore:
     """The hubs' content, and the URLs minted for it; the caller holds the backend's lock."""
 
     def __init__(self, region_name: str) -> None:
-        self.region_name = region_name
+        self.region_name: str = region_name
         self.contents: list[HubContent] = []
         #: Where the file server listens (set when it starts): http://127.0.0.1:PORT
-        self.files_url = ""
+        self.files_url: str = ""
         #: How long minted URLs live (X-Amz-Expires), seconds; S3 allows up to 15 minutes.
-        self.url_lifetime = 900
+        self.url_lifetime: int = 900
         #: LocalPaths to answer instead of the real ones, first ones first (hostile tests).
         self.path_overrides: list[str] = []
         #: Bytes each file-server connection may send per second (0: no cap).
-        self.rate_limit = 0
+        self.rate_limit: int = 0
         #: Seconds the file server waits before answering each request.
-        self.latency = 0.0
-        #: Faults for the next file GETs: ("reset", after_bytes) or ("503", 0).
+        self.latency: float = 0.0
+        #: Faults for the next file GETs: ("reset", after_bytes), ("503", 0) or ("corrupt", 0)
+        #: (the first byte sent is wrong).
         self.file_faults: list[tuple[str, int]] = []
-        self.secret = secrets.token_bytes(16)
+        self.secret: bytes = secrets.token_bytes(16)
         #: Every file GET seen: (key, Range header or "").
         self.gets: list[tuple[str, str]] = []
 
