@@ -6,6 +6,8 @@ import json
 from typing import TYPE_CHECKING, Any
 
 import boto3
+import botocore
+import pytest
 from botocore.config import Config
 from botocore.loaders import create_loader
 
@@ -15,7 +17,6 @@ from sagemaker_presign.testing import DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_K
 if TYPE_CHECKING:
     from pathlib import Path
 
-    import pytest
     from mypy_boto3_sagemaker import SageMakerClient
 
 NOTEBOOK = "demo-nb"
@@ -68,3 +69,13 @@ def client_of_an_older_botocore(
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", DUMMY_ACCESS_KEY_ID)
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", DUMMY_SECRET_ACCESS_KEY)
     return PresignClient(region_name="us-east-1", endpoint_url=sagemaker.endpoint_url)
+
+
+def needs(*operations: str) -> pytest.MarkDecorator:
+    """Skip where the installed botocore lacks one of *operations* (the lowest we allow
+    predates some doors); the package itself says so with UnsupportedOperationError."""
+    known = create_loader().load_service_model("sagemaker", "service-2")["operations"]
+    missing = [operation for operation in operations if operation not in known]
+    return pytest.mark.skipif(
+        bool(missing), reason=f"botocore {botocore.__version__} lacks {', '.join(missing)}"
+    )

@@ -16,8 +16,11 @@ import pytest
 from sagemaker_presign import AppSummary, AsyncPresignClient, PresignClient
 from sagemaker_presign.testing import LocalSageMaker
 
+from .support import needs
 from .test_cli_newcomer import run
 from .test_discovery import drain, in_a_terminal
+
+APPS = needs("ListMlflowApps", "ListPartnerApps", "CreatePresignedMlflowTrackingServerUrl")
 
 # The --local picker's list, newest first: old-experiment (Failed), gpu-box (Pending),
 # training-prep (Stopped), analysis (InService).
@@ -93,6 +96,7 @@ def test_the_exit_codes_are_listed_once_at_the_top() -> None:
         assert "exit codes: see sagemaker-presign --help" in " ".join(helped.split()), door
 
 
+@APPS
 def test_list_covers_the_apps(sagemaker: LocalSageMaker, client: PresignClient) -> None:
     mlflow_app = sagemaker.add_mlflow_app("tracking-app")
     partner_app = sagemaker.add_partner_app("comet-app")
@@ -112,6 +116,7 @@ def test_list_covers_the_apps(sagemaker: LocalSageMaker, client: PresignClient) 
     assert [app.app_type for app in asyncio.run(listed())] == ["comet"]
 
 
+@APPS
 @pytest.mark.parametrize("door", ["mlflow-app", "partner-app"])
 def test_list_apps_on_the_command_line(door: str) -> None:
     listed = run("list", door, "--local", "--json")
@@ -124,6 +129,7 @@ def test_list_apps_on_the_command_line(door: str) -> None:
     assert presigned.stdout.startswith("https://")
 
 
+@APPS
 def test_the_stand_in_command_holds_every_door(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "x")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "x")

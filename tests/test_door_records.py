@@ -20,6 +20,7 @@ from sagemaker_presign.cli import ExitCode, build_parser, main
 from sagemaker_presign.testing import LocalSageMaker
 from sagemaker_presign.web import allow_users, trusted_header
 
+from .support import needs
 from .web_support import Site
 
 PACKAGE = Path(sagemaker_presign.__file__).parent
@@ -134,6 +135,7 @@ def test_the_registry_lists_every_door_record() -> None:
 
 # --- a door nobody wrote code for ---
 
+NEW_DOORS_OPS = needs("CreatePresignedMlflowTrackingServerUrl", "CreatePartnerAppPresignedUrl")
 #: An MLflow tracking server door under another word: its record is all that is new.
 TRACKER = MLFLOW._replace(name="tracker")
 #: A partner app door under another word, with no route and no lifecycle.
@@ -158,6 +160,7 @@ def test_a_new_door_is_a_subcommand_with_its_own_flags() -> None:
 
 
 @pytest.mark.usefixtures("new_doors")
+@NEW_DOORS_OPS
 def test_a_new_door_presigns_waits_and_starts_through_the_cli() -> None:
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
@@ -171,6 +174,7 @@ def test_a_new_door_presigns_waits_and_starts_through_the_cli() -> None:
 
 
 @pytest.mark.usefixtures("new_doors")
+@NEW_DOORS_OPS
 def test_a_new_door_through_the_generic_and_async_clients(
     sagemaker: LocalSageMaker, client: PresignClient
 ) -> None:
@@ -196,6 +200,7 @@ def test_a_new_door_through_the_generic_and_async_clients(
 
 
 @pytest.mark.usefixtures("new_doors")
+@NEW_DOORS_OPS
 def test_a_new_door_is_a_route_of_the_web_app(
     sagemaker: LocalSageMaker, client: PresignClient
 ) -> None:

@@ -23,10 +23,11 @@ from sagemaker_presign._hub import HubContentUrls
 from sagemaker_presign.testing import LocalSageMaker
 from sagemaker_presign.testing._hub import HubContent
 
-from .support import new_client
+from .support import needs, new_client
 from .test_cli import SIGNED
 
 HUB = "SageMakerPublicHub"
+pytestmark = needs("CreateHubContentPresignedUrls")
 FILES = [
     ("/config.json", 700),
     ("/empty.txt", 0),

@@ -23,10 +23,11 @@ from sagemaker_presign import (
 from sagemaker_presign._hub import HUB_URL_VALIDITY, url_expiry
 from sagemaker_presign.testing import LocalSageMaker
 
-from .support import client_of_an_older_botocore
+from .support import client_of_an_older_botocore, needs
 from .test_cli import against
 
 HUB = "SageMakerPublicHub"
+HUB_DOOR = needs("CreateHubContentPresignedUrls")
 
 
 def presigns(sagemaker: LocalSageMaker) -> list[dict[str, object]]:
@@ -35,6 +36,7 @@ def presigns(sagemaker: LocalSageMaker) -> list[dict[str, object]]:
     ]
 
 
+@HUB_DOOR
 def test_every_page_is_followed(sagemaker: LocalSageMaker, client: PresignClient) -> None:
     files = [(f"/shard-{index:03d}.bin", index) for index in range(250)]
     sagemaker.add_hub_content(HUB, "big-model", files)
@@ -48,6 +50,7 @@ def test_every_page_is_followed(sagemaker: LocalSageMaker, client: PresignClient
     assert all(body["MaxResults"] == 100 for body in sent)
 
 
+@HUB_DOOR
 def test_the_url_is_masked_and_expires_by_its_own_signature(
     sagemaker: LocalSageMaker, client: PresignClient
 ) -> None:
@@ -98,6 +101,7 @@ def test_every_parameter_is_checked_before_sending(
     assert sagemaker.requests == []
 
 
+@HUB_DOOR
 def test_accept_eula_is_never_assumed(sagemaker: LocalSageMaker, client: PresignClient) -> None:
     sagemaker.add_hub_content(HUB, "gated", [("/weights.bin", 10)], gated=True)
     with pytest.raises(ServiceError, match="end-user license agreement"):
@@ -126,6 +130,7 @@ def test_accept_eula_is_never_assumed(sagemaker: LocalSageMaker, client: Presign
         "",
     ],
 )
+@HUB_DOOR
 def test_a_hostile_local_path_is_refused(
     sagemaker: LocalSageMaker, client: PresignClient, tmp_path: Path, hostile: str
 ) -> None:
@@ -141,6 +146,7 @@ def test_a_hostile_local_path_is_refused(
     assert not (tmp_path / "out").exists(), "nothing, not even the folder, before the check"
 
 
+@HUB_DOOR
 def test_a_path_named_twice_is_refused(sagemaker: LocalSageMaker, client: PresignClient) -> None:
     sagemaker.add_hub_content(HUB, "m", [("/a.json", 10), ("/b.json", 10)])
     with sagemaker.locked():
@@ -170,6 +176,7 @@ def test_an_old_botocore_names_the_release_that_added_the_operation(
     assert sagemaker.requests == []
 
 
+@HUB_DOOR
 def test_no_url_in_any_log_record(
     sagemaker: LocalSageMaker,
     client: PresignClient,
@@ -186,6 +193,7 @@ def test_no_url_in_any_log_record(
     assert not [s for s in signatures if s in text]
 
 
+@HUB_DOOR
 def test_the_command_prints_urls_only_when_asked(sagemaker: LocalSageMaker) -> None:
     sagemaker.add_hub_content(HUB, "m", [("/config.json", 100), ("/w/x.bin", 200)])
     proc = against(sagemaker, "hub", "urls", "--hub", HUB, "--name", "m")
@@ -201,6 +209,7 @@ def test_the_command_prints_urls_only_when_asked(sagemaker: LocalSageMaker) -> N
     ]
 
 
+@HUB_DOOR
 def test_the_command_says_what_accept_eula_means(sagemaker: LocalSageMaker, tmp_path: Path) -> None:
     sagemaker.add_hub_content(HUB, "gated", [("/w.bin", 10)], gated=True)
     proc = against(
