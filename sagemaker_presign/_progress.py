@@ -77,7 +77,8 @@ class Progress:
         path = " -> ".join(str(status) for status in self._history)
         spinner = " " if final else _SPINNER[self._frame % len(_SPINNER)]
         elapsed = _elapsed(self._clock() - self._started)
+        # Marked open before the write: a Ctrl-C landing mid-draw must still end the line.
+        self._line_open = True
         # \r back to the start, \x1b[K clears what a longer earlier line left behind.
         self._stream.write(f"\r{spinner} {self._name}: {path} ({elapsed})\x1b[K")
         self._stream.flush()
-        self._line_open = True
