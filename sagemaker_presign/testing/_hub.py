@@ -90,6 +90,9 @@ class HubStore:
         self.files_url: str = ""
         #: How long minted URLs live (X-Amz-Expires), seconds; S3 allows up to 15 minutes.
         self.url_lifetime: int = 900
+        #: Lifetimes for the URLs of the next presign calls, first first; then url_lifetime
+        #: (``[1]``: the first URLs die a second after they are minted, the fresh ones live).
+        self.next_lifetimes: list[int] = []
         #: LocalPaths to answer instead of the real ones, first ones first (hostile tests).
         self.path_overrides: list[str] = []
         #: Bytes each file-server connection may send per second (0: no cap).
@@ -122,9 +125,8 @@ class HubStore:
         message = f"{key}\n{date}\n{expires}".encode()
         return hmac.new(self.secret, message, hashlib.sha256).hexdigest()
 
-    def mint(self, file: HubFile) -> str:
+    def mint(self, file: HubFile, expires: int) -> str:
         date = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        expires = self.url_lifetime
         return (
             f"{self.files_url}/hub-content-bucket/{quote(file.key)}"
             f"?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date={date}&X-Amz-Expires={expires}"
@@ -151,10 +153,11 @@ class HubStore:
                 "(AccessConfig.AcceptEula).",
             )
         page, answer = paginate(content.files, body, default_max=100)
+        lifetime = self.next_lifetimes.pop(0) if self.next_lifetimes else self.url_lifetime
         entries: list[JsonObject] = []
         for file in page:
             path = self.path_overrides.pop(0) if self.path_overrides else file.local_path
-            entries.append({"Url": self.mint(file), "LocalPath": path})
+            entries.append({"Url": self.mint(file, lifetime), "LocalPath": path})
         answer["AuthorizedUrlConfigs"] = entries
         return answer
 

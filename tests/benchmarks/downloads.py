@@ -15,7 +15,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -221,26 +220,10 @@ def _forced_expiry(sagemaker: LocalSageMaker, work: Path) -> tuple[int, int]:
     files = sagemaker.hub_files()
     sagemaker.add_hub_content(HUB, "expiring", [("/weights.bin", 200 << 20)])
     with sagemaker.locked():
-        files.url_lifetime = 1
-        files.gets.clear()
+        files.next_lifetimes = [1]  # the first URLs die a second after they are minted
     folder = work / "expiry"
-    results: list[object] = []
-    client = sagemaker.client()
-
-    def download() -> None:
-        results.append(
-            client.download_hub_content(HUB, "Model", "expiring", to=folder, max_concurrency=2)
+    with sagemaker.client() as client:
+        summary = client.download_hub_content(
+            HUB, "Model", "expiring", to=folder, max_concurrency=2
         )
-
-    worker = threading.Thread(target=download)
-    worker.start()
-    while True:
-        with sagemaker.locked():
-            if files.gets:
-                files.url_lifetime = 900
-                break
-        time.sleep(0.005)
-    worker.join()
-    [summary] = results
-    fetched = summary.bytes_downloaded  # type: ignore[attr-defined]
-    return summary.presign_calls, max(fetched - (200 << 20), 0)  # type: ignore[attr-defined]
+    return summary.presign_calls, max(summary.bytes_downloaded - (200 << 20), 0)
